@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what peerhub needs to build and test, and nothing that is already there. Idempotent and
+# non-interactive, so `make run`, `make test` and CI all start with it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config git
+  libboost1.81-dev libboost-json1.81-dev   # Asio, Beast, JSON
+  libssl-dev                               # TLS, SHA-1/HMAC, certificates
+  libspdlog-dev libcli11-dev libtomlplusplus-dev
+  libgtest-dev libgmock-dev googletest
+  clang libclang-rt-14-dev clang-format    # libFuzzer and the sanitizer runtime; formatting
+)
+# Node runs the integration tests and the reference server. A machine may have it from elsewhere (with its own
+# npm); only then is Debian's left out.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+
+missing=()
+for p in "${packages[@]}"; do
+  [ -n "$p" ] || continue
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install: apt packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -q
+  $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+# Test tooling for the end-to-end and integration suites (playwright-core, ws): from the lock file.
+for dir in tests/e2e bench/reference; do
+  if [ -f "$dir/package-lock.json" ]; then
+    stamp="$dir/node_modules/.peerhub-lock"
+    if [ ! -f "$stamp" ] || ! cmp -s "$dir/package-lock.json" "$stamp"; then
+      (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+      cp "$dir/package-lock.json" "$stamp"
+    fi
+  fi
+done

@@ -1,0 +1,73 @@
+// peerhub's configuration: defaults, then a TOML file, then command-line flags, then PEERHUB_* environment
+// variables — a later source wins over an earlier one.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace peerhub {
+
+struct IceServerConfig {
+  std::vector<std::string> urls;
+  std::string username;
+  std::string credential;
+};
+
+struct Config {
+  // [server]
+  std::string http = "127.0.0.1:8080";  // ADDR:PORT; port 0 picks a free one (logged)
+  std::string web_dir = "web";
+  unsigned workers = 0;  // 0 = one per core
+  std::string log_level = "info";  // trace debug info warn error off
+  std::string log_format = "text";  // text | json
+
+  // [tls] HTTPS/WSS when both are set
+  std::string tls_cert;
+  std::string tls_key;
+
+  // [signaling]
+  std::size_t max_frame = 64 * 1024;  // bytes of one WebSocket message
+  double messages_per_second = 100;
+  double message_burst = 200;
+  std::size_t max_connections = 20000;
+  std::size_t rooms_per_connection = 16;
+  std::size_t members_per_room = 64;
+  unsigned ping_interval_s = 20;   // a ping after this much silence ...
+  unsigned idle_timeout_s = 60;    // ... and the connection is dropped after this much
+  std::size_t send_queue_bytes = 1024 * 1024;  // a slower reader is dropped
+  std::vector<IceServerConfig> ice_servers;
+
+  // [auth]
+  std::string auth_secret;  // non-empty: login needs a token (never logged)
+  unsigned token_ttl_s = 24 * 3600;
+
+  // [turn] / [media]: addresses reserved for the STUN/TURN and SFU parts
+  std::string turn = "127.0.0.1:3478";
+  std::string media = "127.0.0.1:0";
+  std::string turn_realm = "peerhub";
+  std::vector<std::string> turn_users;  // USER:PASS
+  std::string turn_secret;
+  bool turn_allow_loopback_peers = false;
+};
+
+struct Endpoint {
+  std::string host;
+  std::uint16_t port = 0;
+};
+
+// "127.0.0.1:8080", "[::1]:0", ":8080" (all interfaces). Throws std::invalid_argument with a clear message.
+Endpoint parse_endpoint(const std::string& text);
+
+// Reads a TOML file into `config` (only the keys it names). Throws std::runtime_error naming the file, line
+// and key on a syntax error, an unknown key or a value of the wrong type.
+void load_toml_file(const std::string& path, Config& config);
+
+// Applies PEERHUB_* variables from `env` (an environ-style array). Throws on a malformed value.
+void apply_environment(char** env, Config& config);
+
+// Checks ranges and combinations (e.g. a cert without a key); throws std::invalid_argument.
+void validate(const Config& config);
+
+}  // namespace peerhub
