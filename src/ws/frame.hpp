@@ -34,9 +34,9 @@ enum CloseCode : std::uint16_t {
 
 struct Event {
   enum class Kind : std::uint8_t {
-    text,     // a complete (reassembled) text message, valid UTF-8
-    binary,   // a complete binary message
-    ping,     // payload = ping data; the shell answers with a pong carrying the same payload
+    text,    // a complete (reassembled) text message, valid UTF-8
+    binary,  // a complete binary message
+    ping,    // payload = ping data; the shell answers with a pong carrying the same payload
     pong,
     close,    // peer started or answered the closing handshake; code/reason parsed from the payload
     too_big,  // a message over max_message was announced; its payload is skipped, the connection stays usable
@@ -48,23 +48,66 @@ struct Event {
   std::string_view reason;   // close / error: human-readable reason
 };
 
+// A non-owning reference to the caller's sink, so the parser body can live in frame_parser.cpp.
+class SinkRef {
+ public:
+  template <class Sink>
+  explicit SinkRef(Sink& sink)
+      : object_(const_cast<void*>(static_cast<const void*>(&sink))),
+        call_([](void* o, const Event& e) { (*static_cast<Sink*>(o))(e); }) {}
+  void operator()(const Event& e) const { call_(object_, e); }
+
+ private:
+  void* object_;
+  void (*call_)(void*, const Event&);
+};
+
 class Parser {
  public:
   Parser(Role role, std::size_t max_message) : role_(role), max_message_(max_message) {}
 
-  // Consumes all of `bytes` (unmasking in place, hence the mutable span) and calls sink(const Event&) for every
-  // event completed by them. Returns false after an `error` event: the caller must close, and must not feed
-  // again. Partial frames are kept inside the parser until the rest arrives.
+  // Consumes all of `bytes` (unmasking in place, hence the mutable span) and calls sink(const Event&) for
+  // every event completed by them. Returns false after an `error` event: the caller must close, and must not
+  // feed again. Partial frames are kept inside the parser until the rest arrives.
   template <class Sink>
-  bool feed(std::span<char> bytes, Sink&& sink);
+  bool feed(std::span<char> bytes, Sink&& sink) {
+    return feed_ref(bytes, SinkRef(sink));
+  }
 
   // True when no partial frame or message is held (no heap memory in use).
-  bool idle() const;
+  bool idle() const { return stage_ == Stage::header && header_len_ == 0 && !in_message_; }
 
  private:
-  // implementation details are the ws module's (see frame.cpp / frame_parser.hpp)
+  enum class Stage : std::uint8_t { header, payload, skip, failed };
+  static constexpr std::size_t kMaxHeader = 14;  // 2 + 8 (64-bit length) + 4 (mask key), §5.2
+
+  bool feed_ref(std::span<char> bytes, SinkRef sink);
+  std::size_t take_header(const char* p, std::size_t n, SinkRef sink);
+  bool start_frame(const unsigned char* h, SinkRef sink);
+  std::size_t take_payload(char* p, std::size_t n, SinkRef sink);
+  bool finish_frame(std::string_view payload, SinkRef sink);
+  bool deliver_control(std::string_view payload, SinkRef sink);
+  bool deliver_message(std::string_view payload, SinkRef sink);
+  bool fail(std::uint16_t code, std::string_view reason, SinkRef sink);
+  void release_buffer();
+
   Role role_;
+  Stage stage_ = Stage::header;
+  Opcode frame_op_ = Opcode::continuation;  // of the frame being read
+  Opcode message_op_ = Opcode::text;        // of the data message being reassembled
+  bool frame_fin_ = false;
+  bool in_message_ = false;        // a fragmented data message has started and not ended
+  bool skipping_message_ = false;  // ... and it was too big: its remaining fragments are skipped
+  std::uint8_t header_len_ = 0;    // bytes of a split header held in header_
+  std::uint8_t mask_[4] = {};
+  std::uint8_t header_[kMaxHeader] = {};
   std::size_t max_message_;
+  std::uint64_t frame_left_ = 0;    // payload bytes of the current frame not yet seen
+  std::uint64_t frame_seen_ = 0;    // payload bytes of the current frame already seen (mask phase)
+  std::uint64_t message_size_ = 0;  // announced bytes of the data message so far
+  // Heap bytes only while needed: [reassembled data message][a partial control frame]; released when done.
+  std::string buffer_;
+  std::size_t control_start_ = 0;
 };
 
 // Appends one frame to `out`. Server frames are unmasked; pass a non-zero mask key for client frames
