@@ -145,7 +145,9 @@ bool Parser::start_frame(const unsigned char* h, SinkRef sink) {
       message_size_ += len;
     }
   }
-  if (len == 0) return finish_frame({}, sink);
+  // An empty frame is complete already; an empty final fragment completes what buffer_ holds.
+  if (len == 0)
+    return finish_frame(is_control(frame_op_) ? std::string_view() : std::string_view(buffer_), sink);
   return true;
 }
 

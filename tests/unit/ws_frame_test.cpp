@@ -140,6 +140,8 @@ std::string mixed_stream() {
   append_frame(w, Opcode::binary, std::string(70000, '\x02'), key, false);
   append_frame(w, Opcode::continuation, std::string(10, '\x03'), key);
   append_frame(w, Opcode::text, "", key);
+  append_frame(w, Opcode::text, "abc", key, false);
+  append_frame(w, Opcode::continuation, "", key);  // an empty final fragment ends the message
   append_frame(w, Opcode::close, close_payload(1000, "bye"), key);
   return w;
 }
@@ -153,6 +155,7 @@ TEST(WsFrame, ControlFramesBetweenFragments) {
       {Event::Kind::binary, std::string(300, '\x01'), 0, ""},
       {Event::Kind::binary, std::string(70000, '\x02') + std::string(10, '\x03'), 0, ""},
       {Event::Kind::text, "", 0, ""},
+      {Event::Kind::text, "abc", 0, ""},
       {Event::Kind::close, close_payload(1000, "bye"), 1000, "bye"},
   };
   EXPECT_EQ(parse(Role::server, mixed_stream()), expected);
