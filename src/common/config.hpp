@@ -19,8 +19,8 @@ struct Config {
   // [server]
   std::string http = "127.0.0.1:8080";  // ADDR:PORT; port 0 picks a free one (logged)
   std::string web_dir = "web";
-  unsigned workers = 0;  // 0 = one per core
-  std::string log_level = "info";  // trace debug info warn error off
+  unsigned workers = 0;             // 0 = one per core
+  std::string log_level = "info";   // trace debug info warn error off
   std::string log_format = "text";  // text | json
 
   // [tls] HTTPS/WSS when both are set
@@ -34,8 +34,8 @@ struct Config {
   std::size_t max_connections = 20000;
   std::size_t rooms_per_connection = 16;
   std::size_t members_per_room = 64;
-  unsigned ping_interval_s = 20;   // a ping after this much silence ...
-  unsigned idle_timeout_s = 60;    // ... and the connection is dropped after this much
+  unsigned ping_interval_s = 20;               // a ping after this much silence ...
+  unsigned idle_timeout_s = 60;                // ... and the connection is dropped after this much
   std::size_t send_queue_bytes = 1024 * 1024;  // a slower reader is dropped
   std::vector<IceServerConfig> ice_servers;
 
@@ -57,15 +57,22 @@ struct Endpoint {
   std::uint16_t port = 0;
 };
 
-// "127.0.0.1:8080", "[::1]:0", ":8080" (all interfaces). Throws std::invalid_argument with a clear message.
+// "127.0.0.1:8080", "[::1]:0", ":8080" (host "0.0.0.0": every IPv4 interface; "[::]:8080" for every
+// interface). Only IP literals: names are not resolved. Throws std::invalid_argument with a clear message.
 Endpoint parse_endpoint(const std::string& text);
 
 // Reads a TOML file into `config` (only the keys it names). Throws std::runtime_error naming the file, line
 // and key on a syntax error, an unknown key or a value of the wrong type.
 void load_toml_file(const std::string& path, Config& config);
 
-// Applies PEERHUB_* variables from `env` (an environ-style array). Throws on a malformed value.
-void apply_environment(char** env, Config& config);
+// Names the TOML file, like --config (and, being the environment, wins over it).
+inline constexpr const char* kConfigFileVariable = "PEERHUB_CONFIG";
+
+// Applies PEERHUB_* variables from `env` (an environ-style array, may be null): PEERHUB_<FLAG IN UPPER SNAKE
+// CASE>, e.g. PEERHUB_MAX_FRAME; list settings take comma-separated values. Throws std::invalid_argument
+// naming the variable on a malformed value. Returns one warning per PEERHUB_* variable that names no setting,
+// for the caller to log: a typo must be visible, but is no reason to refuse to start.
+std::vector<std::string> apply_environment(char** env, Config& config);
 
 // Checks ranges and combinations (e.g. a cert without a key); throws std::invalid_argument.
 void validate(const Config& config);
