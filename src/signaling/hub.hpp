@@ -62,9 +62,13 @@ class Hub {
   void text(ConnId conn, std::string_view message, const Now& now);
   void binary(ConnId conn, const Now& now);  // binary frames are not part of the protocol: an error reply
   void close(ConnId conn, const Now& now);   // dropped or closed: treated as leave for calls and rooms
+  // The client sent a message larger than `limit` bytes; the shell dropped it. The hub replies with an error
+  // naming the limit (and counts it against the rate limit like any message).
+  void oversized(ConnId conn, std::size_t limit, const Now& now);
 
   std::vector<Outgoing>& outbox() { return outbox_; }
   const Metrics& metrics() const;
+  std::size_t connection_count() const;
 
  private:
   struct State;

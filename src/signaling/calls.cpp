@@ -1,0 +1,150 @@
+// 1:1 calls. A message is read in the sender's dialect and written in the receiver's, so a browser on
+// peerhub's page can call a client of the Java-WebSocket tutorial:
+//   v1       {"type":"offer","name":FROM,"offer":{...}}                  payload as sent
+//   Java     {"type":"offer","offer":"{\"type\":...}","name":FROM}       payload as a JSON string (that
+//            tutorial's client JSON.parses it); a payload that already is a string is not encoded twice
+//   Android  {"type":"Offer","username":FROM,"target":TO,"data":...}     payload untouched
+#include <algorithm>
+
+#include "signaling/hub_state.hpp"
+
+namespace peerhub::signaling {
+namespace {
+
+std::string_view payload_key(MsgType kind) {
+  switch (kind) {
+    case MsgType::kOffer:
+      return "offer";
+    case MsgType::kAnswer:
+      return "answer";
+    default:
+      return "candidate";
+  }
+}
+
+MsgType android_kind(MsgType kind) {
+  switch (kind) {
+    case MsgType::kOffer:
+      return MsgType::kAndroidOffer;
+    case MsgType::kAnswer:
+      return MsgType::kAndroidAnswer;
+    default:
+      return MsgType::kIceCandidates;
+  }
+}
+
+// Remembers `partner` as the most recent call of `conn`.
+void remember(Conn& conn, ConnId partner) {
+  auto it = std::find(conn.partners.begin(), conn.partners.end(), partner);
+  if (it != conn.partners.end()) {
+    conn.partners.erase(it);
+  } else if (conn.partners.size() >= kMaxPartners) {
+    conn.partners.erase(conn.partners.begin());
+  }
+  conn.partners.push_back(partner);
+}
+
+void forget(Conn& conn, ConnId partner) {
+  auto it = std::find(conn.partners.begin(), conn.partners.end(), partner);
+  if (it != conn.partners.end()) conn.partners.erase(it);
+  if (conn.has_offerer && conn.last_offerer == partner) conn.has_offerer = false;
+}
+
+}  // namespace
+
+void Hub::State::relay_signal(Conn& from, Conn& to, MsgType kind, const json::value& payload) {
+  if (kind != MsgType::kCandidate && &from != &to) {
+    remember(from, to.id);
+    remember(to, from.id);
+  }
+  if (kind == MsgType::kOffer) {
+    to.last_offerer = from.id;
+    to.has_offerer = true;
+  }
+  std::string text;
+  text.reserve(payload.is_string() ? payload.get_string().size() + 128 : 512);
+  ObjectWriter writer(text);
+  switch (to.dialect) {
+    case Dialect::kAndroid:
+      writer.str("type", msg_type_name(android_kind(kind)))
+          .str("username", from.name)
+          .str("target", to.name)
+          .value("data", payload);
+      kind = android_kind(kind);
+      break;
+    case Dialect::kJava:
+      writer.str("type", msg_type_name(kind));
+      if (payload.is_string()) {
+        writer.str(payload_key(kind), payload.get_string());
+      } else {
+        scratch_.clear();
+        append_json_value(scratch_, payload);
+        writer.str(payload_key(kind), scratch_);
+      }
+      writer.str("name", from.name);
+      break;
+    default:
+      writer.str("type", msg_type_name(kind)).str("name", from.name).value(payload_key(kind), payload);
+      break;
+  }
+  writer.close();
+  send(to, std::move(text), kind);
+}
+
+void Hub::State::start_streaming(Conn& from, Conn& to) {
+  if (&from != &to) {
+    remember(from, to.id);
+    remember(to, from.id);
+  }
+  // Only the Android tutorial has this message; other dialects get it as is and may ignore it.
+  std::string text;
+  ObjectWriter(text).str("type", "StartStreaming").str("username", from.name).str("target", to.name).close();
+  send(to, std::move(text), MsgType::kStartStreaming);
+}
+
+void Hub::State::hang_up(Conn& from, Conn& to, std::string_view reason) {
+  forget(from, to.id);
+  forget(to, from.id);
+  std::string text;
+  ObjectWriter writer(text);
+  MsgType kind = MsgType::kLeave;
+  switch (to.dialect) {
+    case Dialect::kAndroid:
+      writer.str("type", "EndCall").str("username", from.name).str("target", to.name);
+      kind = MsgType::kEndCall;
+      break;
+    case Dialect::kJava:
+      writer.str("type", "leave").str("name", from.name);
+      break;
+    default:
+      writer.str("type", "leave").str("name", from.name);
+      if (!reason.empty()) writer.str("reason", reason);
+      break;
+  }
+  writer.close();
+  send(to, std::move(text), kind);
+}
+
+void Hub::State::hang_up_all(Conn& conn) {
+  std::vector<ConnId> partners;
+  partners.swap(conn.partners);
+  for (ConnId id : partners) {
+    if (Conn* other = find(id)) hang_up(conn, *other, {});
+  }
+}
+
+Conn* Hub::State::current_partner(Conn& conn) {
+  while (!conn.partners.empty()) {
+    if (Conn* other = find(conn.partners.back())) return other;
+    conn.partners.pop_back();  // gone without us hearing of it: forget
+  }
+  return nullptr;
+}
+
+Conn* Hub::State::target(Conn& from, std::string_view name) {
+  if (Conn* to = directory_.find(name)) return to;
+  send_error(from, ErrorKind::kUnknownTarget, "no one is logged in as \"" + std::string(name) + "\"");
+  return nullptr;
+}
+
+}  // namespace peerhub::signaling
