@@ -1,0 +1,30 @@
+// One HTTP connection (plain or TLS) until it closes or upgrades to a WebSocket: static files of the web
+// client, /healthz, /metrics and the /ws upgrade.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include "net/worker.hpp"
+#include "net/ws_connection.hpp"
+
+namespace peerhub::net {
+
+struct HttpServices {
+  std::filesystem::path web_root;  // canonical
+  NetMetrics& metrics;
+  WsServices& ws;
+  std::function<std::string()> metrics_text;
+};
+
+// Takes over an accepted socket on its worker's thread. With a TLS context the session starts with the TLS
+// handshake.
+void start_http_session(boost::asio::ip::tcp::socket socket, Worker& worker, HttpServices& services,
+                        boost::asio::ssl::context* tls);
+
+}  // namespace peerhub::net

@@ -1,0 +1,68 @@
+#include "net/listener.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/post.hpp>
+
+#include "net/net_metrics.hpp"
+
+namespace peerhub::net {
+namespace asio = boost::asio;
+using boost::system::error_code;
+using tcp = asio::ip::tcp;
+
+Listener::Listener(asio::io_context& io, const tcp::endpoint& endpoint, std::vector<Worker*> workers,
+                   HttpServices& services, asio::ssl::context* tls, std::size_t max_connections)
+    : acceptor_(io),
+      backoff_(io),
+      workers_(std::move(workers)),
+      services_(services),
+      tls_(tls),
+      max_connections_(max_connections) {
+  acceptor_.open(endpoint.protocol());
+  acceptor_.set_option(tcp::acceptor::reuse_address(true));
+  if (endpoint.address().is_v6()) acceptor_.set_option(asio::ip::v6_only(true));
+  acceptor_.bind(endpoint);
+  acceptor_.listen(asio::socket_base::max_listen_connections);
+}
+
+void Listener::start() {
+  accept();
+}
+
+void Listener::stop() {
+  error_code ec;
+  backoff_.cancel();
+  acceptor_.close(ec);
+}
+
+void Listener::accept() {
+  Worker* worker = workers_[next_++ % workers_.size()];
+  acceptor_.async_accept(worker->io(), [this, worker](error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted) return;
+    if (ec) {
+      // Out of descriptors or memory: wait a little instead of spinning on the same error.
+      spdlog::warn("accept failed error=\"{}\"", ec.message());
+      backoff_.expires_after(std::chrono::milliseconds(100));
+      backoff_.async_wait([this](error_code wait_ec) {
+        if (!wait_ec) accept();
+      });
+      return;
+    }
+    services_.metrics.tcp_accepted++;
+    // The hub refuses WebSocket logins over its limit with a clear message; this bound only keeps a flood of
+    // raw TCP connections from exhausting descriptors before that.
+    if (services_.metrics.http_open.load() + services_.metrics.ws_open.load() >= max_connections_) {
+      services_.metrics.tcp_refused++;
+      error_code close_ec;
+      socket.close(close_ec);
+    } else {
+      asio::post(worker->io(), [this, worker, s = std::move(socket)]() mutable {
+        start_http_session(std::move(s), *worker, services_, tls_);
+      });
+    }
+    accept();
+  });
+}
+
+}  // namespace peerhub::net

@@ -1,0 +1,77 @@
+// A worker: one thread, one io_context. A connection lives on exactly one worker for its whole life; other
+// threads reach it only by posting to that worker.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <span>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/intrusive/list.hpp>
+
+namespace peerhub::net {
+
+using WorkerListHook =
+    boost::intrusive::list_base_hook<boost::intrusive::link_mode<boost::intrusive::auto_unlink>>;
+
+// What a worker can do with a connection that lives on it. The hook lets the worker visit its connections
+// (keep-alive sweep, shutdown) without a table of its own; it unlinks itself when the connection is
+// destroyed.
+class WorkerMember : public WorkerListHook {
+ public:
+  virtual ~WorkerMember() = default;
+  virtual void flush() = 0;
+  virtual void on_tick(std::chrono::steady_clock::time_point now) = 0;
+  virtual void on_shutdown() = 0;
+};
+
+class Worker {
+ public:
+  explicit Worker(unsigned index);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  boost::asio::io_context& io() { return io_; }
+  unsigned index() const { return index_; }
+  // The worker whose thread is running, or nullptr on any other thread.
+  static Worker* current();
+
+  void start();  // starts the thread
+  void stop();   // stops the io_context; join() waits for the thread
+  void join();
+
+  // Read buffer shared by every plain connection of this worker: reads are readiness-driven, so an idle
+  // connection holds no buffer of its own.
+  std::span<char> rx_buffer() { return {rx_.data(), rx_.size()}; }
+
+  // Writes are gathered: a connection that queued bytes asks for a flush, and every connection that asked is
+  // flushed once after the handlers that are ready now have run (one write per connection per round).
+  void request_flush(std::shared_ptr<WorkerMember> member);
+
+  void add(WorkerMember& member);
+  // Asks every member to close (worker thread only).
+  void shutdown_members();
+  // Every `period` each member's on_tick runs (keep-alive pings, idle timeouts, closing deadlines).
+  void start_ticks(std::chrono::milliseconds period);
+
+ private:
+  void flush_all();
+  void arm_timer();
+
+  unsigned index_;
+  boost::asio::io_context io_;
+  std::thread thread_;
+  std::vector<char> rx_;
+  std::vector<std::shared_ptr<WorkerMember>> dirty_;
+  std::vector<std::shared_ptr<WorkerMember>> flushing_;
+  bool flush_posted_ = false;
+  boost::intrusive::list<WorkerMember, boost::intrusive::constant_time_size<false>> members_;
+  boost::asio::steady_timer timer_;
+  std::chrono::milliseconds period_{0};
+};
+
+}  // namespace peerhub::net

@@ -1,0 +1,49 @@
+// The two transports a WebSocket connection can ride on. Plain TCP reads on readiness into the worker's
+// shared buffer and writes without waiting when the socket takes the bytes; TLS needs a buffer of its own
+// because the TLS engine may hold decrypted bytes between reads.
+#pragma once
+
+#include <memory>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/stream.hpp>
+
+#include "net/ws_connection.hpp"
+
+namespace peerhub::net {
+
+class PlainWsConnection final : public WsConnection {
+ public:
+  PlainWsConnection(boost::asio::ip::tcp::socket socket, Worker& worker, WsServices& services);
+
+ private:
+  void start_reading() override;
+  void start_writing() override;
+  void close_transport() override;
+  void on_readable(const boost::system::error_code& ec);
+  std::shared_ptr<PlainWsConnection> self() {
+    return std::static_pointer_cast<PlainWsConnection>(shared_from_this());
+  }
+
+  boost::asio::ip::tcp::socket socket_;
+};
+
+class TlsWsConnection final : public WsConnection {
+ public:
+  using Stream = boost::asio::ssl::stream<boost::asio::ip::tcp::socket>;
+  TlsWsConnection(Stream stream, Worker& worker, WsServices& services);
+
+ private:
+  void start_reading() override;
+  void start_writing() override;
+  void close_transport() override;
+  std::shared_ptr<TlsWsConnection> self() {
+    return std::static_pointer_cast<TlsWsConnection>(shared_from_this());
+  }
+
+  Stream stream_;
+  std::unique_ptr<char[]> rx_;
+  std::string in_flight_;  // what the TLS engine is writing; out_ keeps growing meanwhile
+};
+
+}  // namespace peerhub::net
