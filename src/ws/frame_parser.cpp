@@ -162,8 +162,8 @@ std::size_t Parser::take_payload(char* p, std::size_t n, SinkRef sink) {
     finish_frame(std::string_view(p, avail), sink);
     return avail;
   }
-  // Sized for the frame at once (bounded by max_message or 125); later fragments grow it geometrically.
-  if (buffer_.empty()) buffer_.reserve(avail + static_cast<std::size_t>(frame_left_));
+  // Grown with the bytes that actually arrive, not reserved for the announced length: a peer that announces
+  // 64 KiB and sends 10 bytes must not cost 64 KiB.
   buffer_.append(p, avail);
   if (frame_left_ == 0) {
     if (is_control(frame_op_)) {

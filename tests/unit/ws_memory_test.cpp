@@ -3,32 +3,42 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstddef>
 #include <cstdlib>
+#include <cstring>
 #include <new>
 #include <string>
 
 #include "ws/frame.hpp"
 
 namespace {
-std::atomic<long> g_live{0};   // blocks allocated and not yet freed
-std::atomic<long> g_total{0};  // allocations ever made
+std::atomic<long> g_live{0};                                // blocks allocated and not yet freed
+std::atomic<long> g_live_bytes{0};                          // ... and their bytes
+std::atomic<long> g_total{0};                               // allocations ever made
+constexpr std::size_t kPrefix = alignof(std::max_align_t);  // where each block's size is kept
 }  // namespace
 
 // Counting replacements of the global allocation functions (for this test binary only).
 void* operator new(std::size_t n) {
-  void* p = std::malloc(n == 0 ? 1 : n);
+  auto* p = static_cast<unsigned char*>(std::malloc(n + kPrefix));
   if (p == nullptr) throw std::bad_alloc();
+  std::memcpy(p, &n, sizeof n);
   ++g_live;
   ++g_total;
-  return p;
+  g_live_bytes += static_cast<long>(n);
+  return p + kPrefix;
 }
 void* operator new[](std::size_t n) {
   return operator new(n);
 }
 void operator delete(void* p) noexcept {
   if (p == nullptr) return;
+  auto* block = static_cast<unsigned char*>(p) - kPrefix;
+  std::size_t n;
+  std::memcpy(&n, block, sizeof n);
   --g_live;
-  std::free(p);
+  g_live_bytes -= static_cast<long>(n);
+  std::free(block);
 }
 void operator delete[](void* p) noexcept {
   operator delete(p);
@@ -83,6 +93,16 @@ TEST(WsMemory, BuffersAreReleasedWhenTheMessageCompletes) {
   EXPECT_EQ(events, 3);
   EXPECT_TRUE(parser.idle());
   EXPECT_EQ(g_live.load(), baseline);
+}
+
+TEST(WsMemory, APartialFrameCostsWhatArrivedNotWhatWasAnnounced) {
+  std::string wire;
+  append_frame(wire, Opcode::binary, std::string(60000, 'x'), 7);
+  Parser parser(Role::server, 1 << 16);
+  const long before = g_live_bytes.load();
+  parser.feed(std::span<char>(wire.data(), 8 + 10), [](const Event&) {});  // header + 10 payload bytes
+  EXPECT_FALSE(parser.idle());
+  EXPECT_LT(g_live_bytes.load() - before, 256);
 }
 
 TEST(WsMemory, TooBigMessagesAreNeverBuffered) {
