@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "signaling/hub_state.hpp"
+#include "signaling/raw_member.hpp"
 
 namespace peerhub::signaling {
 namespace {
@@ -52,7 +53,8 @@ void forget(Conn& conn, ConnId partner) {
 
 }  // namespace
 
-void Hub::State::relay_signal(Conn& from, Conn& to, MsgType kind, const json::value& payload) {
+void Hub::State::relay_signal(Conn& from, Conn& to, MsgType kind, const json::value& payload,
+                              std::string_view key) {
   if (kind != MsgType::kCandidate && &from != &to) {
     remember(from, to.id);
     remember(to, from.id);
@@ -61,21 +63,29 @@ void Hub::State::relay_signal(Conn& from, Conn& to, MsgType kind, const json::va
     to.last_offerer = from.id;
     to.has_offerer = true;
   }
+  // The payload's own text, copied byte for byte: no second serialization on the relay path.
+  std::optional<std::string_view> raw = raw_member(current_text_, key);
   std::string text;
-  text.reserve(payload.is_string() ? payload.get_string().size() + 128 : 512);
+  text.reserve((raw ? raw->size() * (to.dialect == Dialect::kJava ? 2 : 1) : 256) + 128);
   ObjectWriter writer(text);
+  auto write_payload = [&](std::string_view out_key) {
+    if (raw)
+      writer.raw(out_key, *raw);
+    else
+      writer.value(out_key, payload);
+  };
   switch (to.dialect) {
     case Dialect::kAndroid:
-      writer.str("type", msg_type_name(android_kind(kind)))
-          .str("username", from.name)
-          .str("target", to.name)
-          .value("data", payload);
+      writer.str("type", msg_type_name(android_kind(kind))).str("username", from.name).str("target", to.name);
+      write_payload("data");
       kind = android_kind(kind);
       break;
     case Dialect::kJava:
       writer.str("type", msg_type_name(kind));
       if (payload.is_string()) {
         writer.str(payload_key(kind), payload.get_string());
+      } else if (raw) {
+        writer.str(payload_key(kind), *raw);
       } else {
         scratch_.clear();
         append_json_value(scratch_, payload);
@@ -84,7 +94,8 @@ void Hub::State::relay_signal(Conn& from, Conn& to, MsgType kind, const json::va
       writer.str("name", from.name);
       break;
     default:
-      writer.str("type", msg_type_name(kind)).str("name", from.name).value(payload_key(kind), payload);
+      writer.str("type", msg_type_name(kind)).str("name", from.name);
+      write_payload(payload_key(kind));
       break;
   }
   writer.close();

@@ -53,7 +53,7 @@ void Hub::State::on_android(Conn& conn, MsgType kind, std::string_view type, con
   } else if (kind == MsgType::kStartStreaming) {
     start_streaming(conn, *to);
   } else if (const json::value* data = read_value(conn, m, "data")) {
-    relay_signal(conn, *to, canonical(kind), *data);
+    relay_signal(conn, *to, canonical(kind), *data, "data");
   }
 }
 

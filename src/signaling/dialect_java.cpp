@@ -40,7 +40,7 @@ void Hub::State::on_java(Conn& conn, MsgType kind, std::string_view type, const 
     return;
   }
   const json::value* payload = read_value(conn, m, type);
-  if (payload) relay_signal(conn, *to, kind, *payload);
+  if (payload) relay_signal(conn, *to, kind, *payload, type);
 }
 
 }  // namespace peerhub::signaling

@@ -25,7 +25,7 @@ void Hub::State::on_v1(Conn& conn, MsgType kind, std::string_view type, const js
         }
         return;
       }
-      if (Conn* to = target(conn, name)) relay_signal(conn, *to, kind, *payload);
+      if (Conn* to = target(conn, name)) relay_signal(conn, *to, kind, *payload, type);
       return;
     }
     case MsgType::kLeave: {

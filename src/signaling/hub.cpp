@@ -125,6 +125,7 @@ void Hub::State::on_text(Conn& conn, std::string_view text, const Now& now) {
     return;
   }
   const json::object& m = value->get_object();
+  current_text_ = text;
   const json::value* type_value = m.if_contains("type");
   if (!type_value || !type_value->is_string()) {
     metrics_.in(MsgType::kOther);

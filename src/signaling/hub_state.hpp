@@ -49,8 +49,9 @@ struct Hub::State {
   void login(Conn& conn, const json::object& m, Dialect dialect, const Now& now);
   void login_failed(Conn& conn, Dialect dialect, ErrorKind kind, std::string_view message);
 
-  // calls.cpp. `kind` is kOffer, kAnswer or kCandidate whatever the sender's dialect.
-  void relay_signal(Conn& from, Conn& to, MsgType kind, const json::value& payload);
+  // calls.cpp. `kind` is kOffer, kAnswer or kCandidate whatever the sender's dialect; `key` names the
+  // payload member in the message being handled (its text is copied as is when it can be found).
+  void relay_signal(Conn& from, Conn& to, MsgType kind, const json::value& payload, std::string_view key);
   void start_streaming(Conn& from, Conn& to);
   void hang_up(Conn& from, Conn& to, std::string_view reason);
   void hang_up_all(Conn& conn);
@@ -89,6 +90,7 @@ struct Hub::State {
   Rooms rooms_;
   std::vector<Conn*> anonymous_;  // not logged in: the broadcast demo's audience
   JsonReader reader_;
+  std::string_view current_text_;  // the message being handled
   std::string scratch_;
 };
 

@@ -221,3 +221,20 @@ TEST(SignalingV1, NamesWithQuotesAndUnicodeAreEscapedCorrectly) {
 
 }  // namespace
 }  // namespace peerhub::signaling::testing
+
+namespace peerhub::signaling::testing {
+namespace {
+
+TEST(SignalingV1, PayloadTextIsRelayedByteForByte) {
+  Harness h;
+  h.login("alice");
+  ConnId b = h.login("bob");
+  ConnId a = 1;
+  h.send(a, R"({"type":"offer","name":"bob","offer":{ "sdp" : "x\u00e9", "n": 1.50 }})");
+  std::string text = h.next_raw(b);
+  EXPECT_NE(text.find(R"({ "sdp" : "x\u00e9", "n": 1.50 })"), std::string::npos) << text;
+  EXPECT_EQ(json::parse(text).at("name"), "alice");
+}
+
+}  // namespace
+}  // namespace peerhub::signaling::testing
