@@ -21,6 +21,7 @@ else
   echo "run.sh: taskset or a second core missing: running unpinned (ratios are less meaningful)" >&2
 fi
 
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 WORK=$(mktemp -d)
 SERVER_PID=
 cleanup() { [ -n "$SERVER_PID" ] && kill -9 "$SERVER_PID" 2>/dev/null; rm -rf "$WORK"; }
@@ -90,14 +91,16 @@ row() {
   awk -v l="$1" -v p="$p" -v n="$n" -v t="$4" "BEGIN {
     r = (p != \"-\" && n != \"-\" && n + 0 != 0) ? p / n : \"\";
     ok = (p == \"-\" || p < 0) ? \"n/a\" : (($5) ? \"yes\" : \"NO\");
-    printf \"| %-36s | %12s | %12s | %7s | %-22s | %-4s |\n\", l, p, n, (r == \"\" ? \"-\" : sprintf(\"%.2fx\", r)), t, ok }"
+    printf \"| %-40s | %12s | %12s | %7s | %-22s | %-4s |\n\", l, p, n, (r == \"\" ? \"-\" : sprintf(\"%.2fx\", r)), t, ok }"
 }
 
 echo
 echo "signaling benchmark: median of $RUNS run(s); servers on core 0, load on core 1; $(nproc) cores, $(uname -r)"
-printf '| %-36s | %12s | %12s | %7s | %-22s | %-4s |\n' metric peerhub node ratio "target (issue 2)" met
-echo "|--------------------------------------|--------------|--------------|---------|------------------------|------|"
+echo "load average before the run: $LOAD_BEFORE (anything else running shifts the absolute figures; compare ratios)"
+printf '| %-40s | %12s | %12s | %7s | %-22s | %-4s |\n' metric peerhub node ratio "target (issue 2)" met
+echo "|------------------------------------------|--------------|--------------|---------|------------------------|------|"
 row "relay rate, msg/s (50 pairs, window 16)" relay rate ">= 4x node" "r >= 4"
+row "server CPU per msg at max rate, us" relay cpu_us_per_msg "-" "1"
 row "CPU per msg at 20k msg/s, us" fixed cpu_us_per_msg "<= 0.6x node" "r <= 0.6"
 row "relay latency p50 at 10k msg/s, us" latency p50_us "-" "1"
 row "relay latency p99 at 10k msg/s, us" latency p99_us "<= 1000 us" "p <= 1000"
