@@ -44,7 +44,7 @@ struct Event {
   };
   Kind kind;
   std::string_view payload;  // valid only during the callback
-  std::uint16_t code = 0;    // close / error: the close code (1005 when a close frame had none)
+  std::uint16_t code = 0;    // close / error / too_big: the close code (1005 when a close frame had none)
   std::string_view reason;   // close / error: human-readable reason
 };
 
