@@ -62,12 +62,13 @@ void add_setting_flags(CLI::App& app, SettingFlags& flags, const std::vector<std
     if (is_switch(setting)) {
       option = app.add_flag(flag_name(setting), flags.switches[i], help);
     } else if (is_list(setting)) {
-      option = app.add_option(flag_name(setting), flags.lists[i], help + "; repeatable")
+      option = app.add_option(flag_name(setting), flags.lists[i], help)
                    ->type_name(std::string(setting.value_name))
                    ->allow_extra_args(false);
     } else {
       option = app.add_option(flag_name(setting), flags.scalars[i], help)
-                   ->type_name(std::string(setting.value_name));
+                   ->type_name(std::string(setting.value_name))
+                   ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // a later flag wins
       const std::string shown = describe(setting, defaults);
       if (!shown.empty()) option->default_str(shown);
     }

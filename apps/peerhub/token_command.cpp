@@ -15,7 +15,7 @@ CLI::App* add_token_command(CLI::App& app, TokenCommand& command) {
       ->type_name("SECONDS")
       ->check(CLI::Range(1LL, 10LL * 365 * 24 * 3600));
   // The secret from the same places the server reads it; PEERHUB_AUTH_SECRET keeps it out of `ps`.
-  add_setting_flags(*token, command.flags, {"auth-secret", "token-ttl"});
+  add_setting_flags(*token, command.flags, {"auth-secret"});
   return token;
 }
 

@@ -2,6 +2,7 @@
 // settings table; anything the table does not name is an error, so a typo never silently does nothing.
 #include <toml++/toml.h>
 
+#include <filesystem>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -11,6 +12,8 @@
 
 namespace peerhub {
 namespace {
+
+constexpr std::uintmax_t kMaxConfigFileBytes = 1024 * 1024;
 
 std::string type_name(const toml::node& node) {
   switch (node.type()) {
@@ -172,6 +175,15 @@ void apply_table(const toml::table& root, Config& config) {
 }  // namespace
 
 void load_toml_file(const std::string& path, Config& config) {
+  // A configuration is a few kilobytes; anything far larger is a wrong path, not a config to read whole.
+  if (std::error_code ignored; std::filesystem::is_directory(path, ignored)) {
+    throw std::runtime_error(path + ": is a folder, not a TOML file");
+  }
+  std::error_code size_error;
+  const auto size = std::filesystem::file_size(path, size_error);
+  if (!size_error && size > kMaxConfigFileBytes) {
+    throw std::runtime_error(path + ": larger than " + std::to_string(kMaxConfigFileBytes) + " bytes");
+  }
   toml::table root;
   try {
     root = toml::parse_file(path);

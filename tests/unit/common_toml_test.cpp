@@ -179,6 +179,19 @@ TEST_F(Toml, MissingFileIsAnError) {
   }
 }
 
+TEST_F(Toml, FoldersAndHugeFilesAreRefused) {
+  Config config;
+  EXPECT_THROW(load_toml_file(dir_.string(), config), std::runtime_error);
+  const auto big = (dir_ / "big.toml").string();
+  std::ofstream(big) << std::string(2 * 1024 * 1024, '#');
+  try {
+    load_toml_file(big, config);
+    FAIL() << "no error";
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string(error.what()).find("larger than"), std::string::npos) << error.what();
+  }
+}
+
 TEST_F(Toml, AFileWithAnErrorChangesNothing) {
   Config config;
   EXPECT_THROW(load_toml_file(write("[server]\nworkers = 3\n[signaling]\nmax_frame = \"x\"\n"), config),
