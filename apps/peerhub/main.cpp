@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
       "peerhub: a self-hosted real-time communication server (WebSocket signaling, STUN/TURN, SFU).\n"
       "Settings come from defaults < --config FILE < flags < PEERHUB_* environment variables.",
       "peerhub"};
-  app.set_version_flag("--version", PEERHUB_VERSION);
+  app.set_version_flag("--version", std::string("peerhub ") + PEERHUB_VERSION);
   app.require_subcommand(0, 1);
 
   ServerCommand server;

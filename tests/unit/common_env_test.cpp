@@ -137,3 +137,52 @@ TEST(Settings, TextValuesParseLikeTheEnvironment) {
 
 }  // namespace
 }  // namespace peerhub
+
+namespace peerhub {
+namespace {
+
+TEST(Settings, EveryFlagOfTheContractExists) {
+  std::set<std::string_view> flags;
+  for (const auto& setting : settings())
+    flags.insert(setting.flag);
+  for (const char* flag : {"http",
+                           "turn",
+                           "media",
+                           "web",
+                           "workers",
+                           "log-level",
+                           "log-format",
+                           "tls-cert",
+                           "tls-key",
+                           "max-frame",
+                           "max-connections",
+                           "messages-per-second",
+                           "message-burst",
+                           "rooms-per-connection",
+                           "members-per-room",
+                           "ping-interval",
+                           "idle-timeout",
+                           "send-queue-bytes",
+                           "auth-secret",
+                           "ice-server",
+                           "turn-realm",
+                           "turn-user",
+                           "turn-secret",
+                           "turn-allow-loopback-peers"}) {
+    EXPECT_TRUE(flags.count(flag)) << "--" << flag;
+  }
+}
+
+TEST(Settings, DescribedDefaultsReadBackUnchanged) {
+  const Config defaults;
+  for (const auto& setting : settings()) {
+    if (setting.secret) continue;
+    Config config;
+    const auto text = describe(setting, defaults);
+    set_from_text(setting, {text}, config);
+    EXPECT_EQ(describe(setting, config), text) << setting.flag;
+  }
+}
+
+}  // namespace
+}  // namespace peerhub
