@@ -8,6 +8,7 @@
 #include <string>
 
 #include "common/config.hpp"
+#include "common/overloaded.hpp"
 #include "common/settings.hpp"
 
 namespace peerhub {
@@ -96,11 +97,6 @@ std::vector<IceServerConfig> ice_servers_of(const toml::node& node) {
   }
   return servers;
 }
-
-template <class... F>
-struct Overloaded : F... {
-  using F::operator()...;
-};
 
 void set_from_toml(const Setting& setting, const toml::node& node, Config& config) {
   std::visit(

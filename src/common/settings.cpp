@@ -1,4 +1,5 @@
 #include "common/settings.hpp"
+#include "common/overloaded.hpp"
 
 #include <array>
 #include <charconv>
@@ -38,11 +39,6 @@ constexpr std::array kSettings{
   Setting{"media", "listen", "media", "ADDR:PORT", "SFU media UDP listener ADDR:PORT", &Config::media},
 };
 // clang-format on
-
-template <class... F>
-struct Overloaded : F... {
-  using F::operator()...;
-};
 
 std::string last_value(const std::vector<std::string>& values) {
   if (values.empty()) throw std::invalid_argument("expected a value, got none");

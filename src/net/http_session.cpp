@@ -3,7 +3,6 @@
 #include <optional>
 
 #include <boost/asio/ssl/stream.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -19,15 +18,15 @@ namespace {
 namespace asio = boost::asio;
 using boost::system::error_code;
 using tcp = asio::ip::tcp;
-using TlsStream = asio::ssl::stream<tcp::socket>;
+using TlsStream = asio::ssl::stream<TcpSocket>;
 
 constexpr auto kRequestTimeout = std::chrono::seconds(30);  // headers (and TLS handshake) must come by then
 constexpr std::uint32_t kHeaderLimit = 8 * 1024;
 
-tcp::socket& lowest(tcp::socket& s) {
+TcpSocket& lowest(TcpSocket& s) {
   return s;
 }
-tcp::socket& lowest(TlsStream& s) {
+TcpSocket& lowest(TlsStream& s) {
   return s.next_layer();
 }
 
@@ -35,7 +34,10 @@ template <class Stream>
 class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
  public:
   HttpSession(Stream stream, Worker& worker, HttpServices& services)
-      : stream_(std::move(stream)), worker_(worker), services_(services), deadline_(worker.io()) {
+      : stream_(std::move(stream)),
+        worker_(worker),
+        services_(services),
+        deadline_(worker.io().get_executor()) {
     services_.metrics.http_open++;
   }
   ~HttpSession() { services_.metrics.http_open--; }
@@ -125,7 +127,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   void close() {
     deadline_.cancel();
     error_code ec;
-    lowest(stream_).shutdown(tcp::socket::shutdown_both, ec);
+    lowest(stream_).shutdown(TcpSocket::shutdown_both, ec);
     lowest(stream_).close(ec);
   }
 
@@ -134,16 +136,16 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   HttpServices& services_;
   boost::beast::flat_buffer buffer_{kHeaderLimit};
   std::optional<http::request_parser<http::empty_body>> parser_;
-  asio::steady_timer deadline_;
+  SteadyTimer deadline_;
 };
 
 }  // namespace
 
-void start_http_session(tcp::socket socket, Worker& worker, HttpServices& services, asio::ssl::context* tls) {
+void start_http_session(TcpSocket socket, Worker& worker, HttpServices& services, asio::ssl::context* tls) {
   if (tls != nullptr) {
     std::make_shared<HttpSession<TlsStream>>(TlsStream(std::move(socket), *tls), worker, services)->start();
   } else {
-    std::make_shared<HttpSession<tcp::socket>>(std::move(socket), worker, services)->start();
+    std::make_shared<HttpSession<TcpSocket>>(std::move(socket), worker, services)->start();
   }
 }
 

@@ -7,9 +7,9 @@
 #include <memory>
 #include <string>
 
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 
+#include "net/socket.hpp"
 #include "net/worker.hpp"
 #include "net/ws_connection.hpp"
 
@@ -24,7 +24,7 @@ struct HttpServices {
 
 // Takes over an accepted socket on its worker's thread. With a TLS context the session starts with the TLS
 // handshake.
-void start_http_session(boost::asio::ip::tcp::socket socket, Worker& worker, HttpServices& services,
+void start_http_session(TcpSocket socket, Worker& worker, HttpServices& services,
                         boost::asio::ssl::context* tls);
 
 }  // namespace peerhub::net

@@ -1,8 +1,9 @@
 #include "net/listener.hpp"
 
+#include <sys/socket.h>
+
 #include <spdlog/spdlog.h>
 #include <boost/asio/ip/v6_only.hpp>
-#include <boost/asio/post.hpp>
 
 #include "net/net_metrics.hpp"
 
@@ -10,17 +11,19 @@ namespace peerhub::net {
 namespace asio = boost::asio;
 using boost::system::error_code;
 using tcp = asio::ip::tcp;
+using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
-Listener::Listener(asio::io_context& io, const tcp::endpoint& endpoint, std::vector<Worker*> workers,
-                   HttpServices& services, asio::ssl::context* tls, std::size_t max_connections)
-    : acceptor_(io),
-      backoff_(io),
-      workers_(std::move(workers)),
+Listener::Listener(Worker& worker, const tcp::endpoint& endpoint, HttpServices& services,
+                   asio::ssl::context* tls, std::size_t max_connections)
+    : worker_(worker),
+      acceptor_(worker.io().get_executor()),
+      backoff_(worker.io().get_executor()),
       services_(services),
       tls_(tls),
       max_connections_(max_connections) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(tcp::acceptor::reuse_address(true));
+  acceptor_.set_option(reuse_port(true));
   if (endpoint.address().is_v6()) acceptor_.set_option(asio::ip::v6_only(true));
   acceptor_.bind(endpoint);
   acceptor_.listen(asio::socket_base::max_listen_connections);
@@ -37,8 +40,7 @@ void Listener::stop() {
 }
 
 void Listener::accept() {
-  Worker* worker = workers_[next_++ % workers_.size()];
-  acceptor_.async_accept(worker->io(), [this, worker](error_code ec, tcp::socket socket) {
+  acceptor_.async_accept([this](error_code ec, TcpSocket socket) {
     if (ec == asio::error::operation_aborted) return;
     if (ec) {
       // Out of descriptors or memory: wait a little instead of spinning on the same error.
@@ -57,9 +59,7 @@ void Listener::accept() {
       error_code close_ec;
       socket.close(close_ec);
     } else {
-      asio::post(worker->io(), [this, worker, s = std::move(socket)]() mutable {
-        start_http_session(std::move(s), *worker, services_, tls_);
-      });
+      start_http_session(std::move(socket), worker_, services_, tls_);
     }
     accept();
   });

@@ -94,30 +94,32 @@ int run_server(const Config& config) {
                     }};
   std::unique_ptr<asio::ssl::context> tls;
   std::vector<std::unique_ptr<Worker>> workers;
-  std::vector<Worker*> worker_ptrs;
   for (unsigned i = 0; i < count; ++i) {
     workers.push_back(std::make_unique<Worker>(i));
-    worker_ptrs.push_back(workers.back().get());
   }
 
   asio::io_context main_io(1);
-  std::unique_ptr<Listener> listener;
+  std::vector<std::unique_ptr<Listener>> listeners;
   try {
     tls = tls_context(config);
-    listener = std::make_unique<Listener>(main_io, endpoint_of(config.http), worker_ptrs, http, tls.get(),
-                                          config.max_connections + 256);
+    auto endpoint = endpoint_of(config.http);
+    for (auto& w : workers) {
+      listeners.push_back(
+          std::make_unique<Listener>(*w, endpoint, http, tls.get(), config.max_connections + 256));
+      endpoint = listeners.back()->local_endpoint();  // port 0: the others share the port the first one got
+    }
   } catch (const std::exception& e) {
     spdlog::error("startup failed http={} error=\"{}\"", config.http, e.what());
     return 1;
   }
 
   const auto tick = std::chrono::milliseconds(std::min<unsigned>(1000, config.ping_interval_s * 500));
-  for (auto& w : workers) {
-    w->start_ticks(tick);
-    w->start();
+  for (std::size_t i = 0; i < workers.size(); ++i) {
+    workers[i]->start_ticks(tick);
+    listeners[i]->start();
+    workers[i]->start();
   }
-  listener->start();
-  const auto bound = show(listener->local_endpoint());
+  const auto bound = show(listeners.front()->local_endpoint());
   const char* scheme = tls ? "https" : "http";
   spdlog::info("listening service={} addr={} url={}://{}/ workers={}", scheme, bound, scheme, bound, count);
 
@@ -137,9 +139,12 @@ int run_server(const Config& config) {
   signals.async_wait([&](boost::system::error_code ec, int signo) {
     if (ec) return;
     spdlog::info("stopping signal={} websockets={}", signo, metrics.ws_open.load());
-    listener->stop();
-    for (auto& w : workers)
-      asio::post(w->io(), [&w = *w] { w.shutdown_members(); });
+    for (std::size_t i = 0; i < workers.size(); ++i) {
+      asio::post(workers[i]->io(), [&w = *workers[i], &l = *listeners[i]] {
+        l.stop();
+        w.shutdown_members();
+      });
+    }
     deadline = std::chrono::steady_clock::now() + kShutdownGrace;
     wait_for_drain();
   });
@@ -150,6 +155,7 @@ int run_server(const Config& config) {
   for (auto& w : workers)
     w->join();
   router.release_all();
+  listeners.clear();
   workers.clear();
   spdlog::info("stopped");
   return 0;

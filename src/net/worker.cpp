@@ -8,7 +8,7 @@ thread_local Worker* tls_current = nullptr;
 constexpr std::size_t kRxBufferBytes = 64 * 1024;
 }  // namespace
 
-Worker::Worker(unsigned index) : index_(index), io_(1), rx_(kRxBufferBytes), timer_(io_) {}
+Worker::Worker(unsigned index) : index_(index), io_(1), rx_(kRxBufferBytes), timer_(io_.get_executor()) {}
 
 Worker::~Worker() {
   stop();

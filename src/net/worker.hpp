@@ -9,8 +9,9 @@
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/intrusive/list.hpp>
+
+#include "net/socket.hpp"
 
 namespace peerhub::net {
 
@@ -70,7 +71,7 @@ class Worker {
   std::vector<std::shared_ptr<WorkerMember>> flushing_;
   bool flush_posted_ = false;
   boost::intrusive::list<WorkerMember, boost::intrusive::constant_time_size<false>> members_;
-  boost::asio::steady_timer timer_;
+  SteadyTimer timer_;
   std::chrono::milliseconds period_{0};
 };
 

@@ -109,11 +109,7 @@ void WsConnection::wrote(std::size_t n) {
   if (out_sent_ < out_.size()) return;
   out_sent_ = 0;
   // An idle connection keeps no buffer: release anything beyond the string's own small storage.
-  if (out_.capacity() > 256) {
-    std::string().swap(out_);
-  } else {
-    out_.clear();
-  }
+  std::string().swap(out_);
   if (close_after_flush_) drop();
 }
 

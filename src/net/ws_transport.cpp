@@ -11,7 +11,7 @@ constexpr std::size_t kTlsReadBytes = 16 * 1024;  // one TLS record
 constexpr int kReadsPerWakeup = 8;                // then let other connections of the worker have a turn
 }  // namespace
 
-PlainWsConnection::PlainWsConnection(asio::ip::tcp::socket socket, Worker& worker, WsServices& services)
+PlainWsConnection::PlainWsConnection(TcpSocket socket, Worker& worker, WsServices& services)
     : WsConnection(worker, services), socket_(std::move(socket)) {
   error_code ec;
   socket_.non_blocking(true, ec);
@@ -19,8 +19,7 @@ PlainWsConnection::PlainWsConnection(asio::ip::tcp::socket socket, Worker& worke
 }
 
 void PlainWsConnection::start_reading() {
-  socket_.async_wait(asio::ip::tcp::socket::wait_read,
-                     [self = self()](const error_code& ec) { self->on_readable(ec); });
+  socket_.async_wait(TcpSocket::wait_read, [self = self()](const error_code& ec) { self->on_readable(ec); });
 }
 
 void PlainWsConnection::on_readable(const error_code& ec) {
@@ -51,7 +50,7 @@ void PlainWsConnection::start_writing() {
         socket_.write_some(asio::buffer(out_.data() + out_sent_, out_.size() - out_sent_), ec);
     if (ec == asio::error::would_block || ec == asio::error::try_again) {
       writing_ = true;
-      socket_.async_wait(asio::ip::tcp::socket::wait_write, [self = self()](const error_code& wait_ec) {
+      socket_.async_wait(TcpSocket::wait_write, [self = self()](const error_code& wait_ec) {
         self->writing_ = false;
         if (!self->open()) return;
         if (wait_ec) {
@@ -72,7 +71,7 @@ void PlainWsConnection::start_writing() {
 
 void PlainWsConnection::close_transport() {
   error_code ec;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  socket_.shutdown(TcpSocket::shutdown_both, ec);
   socket_.close(ec);
 }
 
@@ -112,7 +111,7 @@ void TlsWsConnection::start_writing() {
 
 void TlsWsConnection::close_transport() {
   error_code ec;
-  stream_.lowest_layer().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  stream_.lowest_layer().shutdown(TcpSocket::shutdown_both, ec);
   stream_.lowest_layer().close(ec);
 }
 

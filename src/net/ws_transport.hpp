@@ -8,13 +8,14 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/stream.hpp>
 
+#include "net/socket.hpp"
 #include "net/ws_connection.hpp"
 
 namespace peerhub::net {
 
 class PlainWsConnection final : public WsConnection {
  public:
-  PlainWsConnection(boost::asio::ip::tcp::socket socket, Worker& worker, WsServices& services);
+  PlainWsConnection(TcpSocket socket, Worker& worker, WsServices& services);
 
  private:
   void start_reading() override;
@@ -25,12 +26,12 @@ class PlainWsConnection final : public WsConnection {
     return std::static_pointer_cast<PlainWsConnection>(shared_from_this());
   }
 
-  boost::asio::ip::tcp::socket socket_;
+  TcpSocket socket_;
 };
 
 class TlsWsConnection final : public WsConnection {
  public:
-  using Stream = boost::asio::ssl::stream<boost::asio::ip::tcp::socket>;
+  using Stream = boost::asio::ssl::stream<TcpSocket>;
   TlsWsConnection(Stream stream, Worker& worker, WsServices& services);
 
  private:

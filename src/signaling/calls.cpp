@@ -102,18 +102,21 @@ void Hub::State::relay_signal(Conn& from, Conn& to, MsgType kind, const json::va
   send(to, std::move(text), kind);
 }
 
-void Hub::State::start_streaming(Conn& from, Conn& to) {
+void Hub::State::start_streaming(Conn& from, Conn& to, const json::value* data) {
   if (&from != &to) {
     remember(from, to.id);
     remember(to, from.id);
   }
   // Only the Android tutorial has this message; other dialects get it as is and may ignore it.
   std::string text;
-  ObjectWriter(text).str("type", "StartStreaming").str("username", from.name).str("target", to.name).close();
+  ObjectWriter writer(text);
+  writer.str("type", "StartStreaming").str("username", from.name).str("target", to.name);
+  if (data && to.dialect == Dialect::kAndroid) writer.value("data", *data);
+  writer.close();
   send(to, std::move(text), MsgType::kStartStreaming);
 }
 
-void Hub::State::hang_up(Conn& from, Conn& to, std::string_view reason) {
+void Hub::State::hang_up(Conn& from, Conn& to, std::string_view reason, const json::value* data) {
   forget(from, to.id);
   forget(to, from.id);
   std::string text;
@@ -122,6 +125,7 @@ void Hub::State::hang_up(Conn& from, Conn& to, std::string_view reason) {
   switch (to.dialect) {
     case Dialect::kAndroid:
       writer.str("type", "EndCall").str("username", from.name).str("target", to.name);
+      if (data) writer.value("data", *data);
       kind = MsgType::kEndCall;
       break;
     case Dialect::kJava:

@@ -49,9 +49,9 @@ void Hub::State::on_android(Conn& conn, MsgType kind, std::string_view type, con
     }
   }
   if (kind == MsgType::kEndCall) {
-    hang_up(conn, *to, {});
+    hang_up(conn, *to, {}, m.if_contains("data"));
   } else if (kind == MsgType::kStartStreaming) {
-    start_streaming(conn, *to);
+    start_streaming(conn, *to, m.if_contains("data"));
   } else if (const json::value* data = read_value(conn, m, "data")) {
     relay_signal(conn, *to, canonical(kind), *data, "data");
   }

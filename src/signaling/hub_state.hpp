@@ -52,8 +52,9 @@ struct Hub::State {
   // calls.cpp. `kind` is kOffer, kAnswer or kCandidate whatever the sender's dialect; `key` names the
   // payload member in the message being handled (its text is copied as is when it can be found).
   void relay_signal(Conn& from, Conn& to, MsgType kind, const json::value& payload, std::string_view key);
-  void start_streaming(Conn& from, Conn& to);
-  void hang_up(Conn& from, Conn& to, std::string_view reason);
+  // `data`: the Android sender's "data", passed on untouched to an Android receiver (nullptr: none).
+  void start_streaming(Conn& from, Conn& to, const boost::json::value* data);
+  void hang_up(Conn& from, Conn& to, std::string_view reason, const boost::json::value* data = nullptr);
   void hang_up_all(Conn& conn);
   Conn* current_partner(Conn& conn);
   Conn* target(Conn& from, std::string_view name);  // sends unknown-target when there is no such name
