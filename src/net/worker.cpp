@@ -8,7 +8,12 @@ thread_local Worker* tls_current = nullptr;
 constexpr std::size_t kRxBufferBytes = 64 * 1024;
 }  // namespace
 
-Worker::Worker(unsigned index) : index_(index), io_(1), rx_(kRxBufferBytes), timer_(io_.get_executor()) {}
+Worker::Worker(unsigned index)
+    : index_(index),
+      io_(1),
+      rx_(kRxBufferBytes),
+      timer_(io_.get_executor()),
+      poller_(io_, [this](bool starting) { batch(starting); }) {}
 
 Worker::~Worker() {
   stop();
@@ -21,6 +26,7 @@ Worker* Worker::current() {
 }
 
 void Worker::start() {
+  poller_.start();
   thread_ = std::thread([this] {
     tls_current = this;
     auto guard = boost::asio::make_work_guard(io_);
@@ -39,15 +45,24 @@ void Worker::join() {
 
 void Worker::request_flush(std::shared_ptr<WorkerMember> member) {
   dirty_.push_back(std::move(member));
-  if (flush_posted_) return;
+  // Inside a poll batch the batch's end flushes. Elsewhere a posted flush runs after the completions that are
+  // already queued, so what they produce goes out in one write per connection too.
+  if (in_batch_ || flush_posted_) return;
   flush_posted_ = true;
-  // Posted handlers run after the completions that are already queued, so everything the current batch of
-  // reads produced goes out in one write per connection.
-  boost::asio::post(io_, [this] { flush_all(); });
+  boost::asio::post(io_, [this] {
+    flush_posted_ = false;
+    flush_all();
+  });
+}
+
+void Worker::batch(bool starting) {
+  in_batch_ = starting;
+  if (starting) return;
+  flush_all();
+  retired_.clear();
 }
 
 void Worker::flush_all() {
-  flush_posted_ = false;
   flushing_.swap(dirty_);
   for (auto& member : flushing_)
     member->flush();

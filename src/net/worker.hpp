@@ -11,6 +11,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/intrusive/list.hpp>
 
+#include "net/poller.hpp"
 #include "net/socket.hpp"
 
 namespace peerhub::net {
@@ -49,6 +50,15 @@ class Worker {
   // connection holds no buffer of its own.
   std::span<char> rx_buffer() { return {rx_.data(), rx_.size()}; }
 
+  // The epoll set of this worker's plain WebSocket connections.
+  Poller& poller() { return poller_; }
+
+  // Keeps a member that is going away alive until the current batch of events is handled: events for it may
+  // still be waiting in that batch.
+  void retire(std::shared_ptr<WorkerMember> member) {
+    if (in_batch_) retired_.push_back(std::move(member));
+  }
+
   // Writes are gathered: a connection that queued bytes asks for a flush, and every connection that asked is
   // flushed once after the handlers that are ready now have run (one write per connection per round).
   void request_flush(std::shared_ptr<WorkerMember> member);
@@ -61,6 +71,7 @@ class Worker {
 
  private:
   void flush_all();
+  void batch(bool starting);
   void arm_timer();
 
   unsigned index_;
@@ -69,10 +80,13 @@ class Worker {
   std::vector<char> rx_;
   std::vector<std::shared_ptr<WorkerMember>> dirty_;
   std::vector<std::shared_ptr<WorkerMember>> flushing_;
+  std::vector<std::shared_ptr<WorkerMember>> retired_;
   bool flush_posted_ = false;
+  bool in_batch_ = false;
   boost::intrusive::list<WorkerMember, boost::intrusive::constant_time_size<false>> members_;
   SteadyTimer timer_;
   std::chrono::milliseconds period_{0};
+  Poller poller_;
 };
 
 }  // namespace peerhub::net

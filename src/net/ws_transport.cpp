@@ -1,5 +1,13 @@
 #include "net/ws_transport.hpp"
 
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+
 #include <boost/asio/write.hpp>
 
 namespace peerhub::net {
@@ -9,70 +17,91 @@ using boost::system::error_code;
 namespace {
 constexpr std::size_t kTlsReadBytes = 16 * 1024;  // one TLS record
 constexpr int kReadsPerWakeup = 8;                // then let other connections of the worker have a turn
+
+bool would_block(int e) {
+  return e == EAGAIN || e == EWOULDBLOCK;
+}
 }  // namespace
 
 PlainWsConnection::PlainWsConnection(TcpSocket socket, Worker& worker, WsServices& services)
-    : WsConnection(worker, services), socket_(std::move(socket)) {
+    : WsConnection(worker, services) {
   error_code ec;
-  socket_.non_blocking(true, ec);
-  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  fd_ = socket.release(ec);
+  if (ec) fd_ = -1;
+  if (fd_ >= 0) {
+    const int flags = ::fcntl(fd_, F_GETFL, 0);
+    ::fcntl(fd_, F_SETFL, flags | O_NONBLOCK);
+    const int one = 1;
+    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  }
+}
+
+PlainWsConnection::~PlainWsConnection() {
+  if (fd_ >= 0) ::close(fd_);
 }
 
 void PlainWsConnection::start_reading() {
-  socket_.async_wait(TcpSocket::wait_read, [self = self()](const error_code& ec) { self->on_readable(ec); });
-}
-
-void PlainWsConnection::on_readable(const error_code& ec) {
-  if (!open()) return;
-  if (ec) {
+  if (fd_ < 0 || !worker().poller().add(fd_, this)) {
     read_ended();
     return;
   }
+  // Bytes may have arrived before the descriptor joined the set; level-triggered epoll reports them anyway.
+}
+
+void PlainWsConnection::on_poll(std::uint32_t events) {
+  if (!open()) return;
+  if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) read_ready();
+  if (open() && (events & EPOLLOUT)) start_writing();
+}
+
+void PlainWsConnection::read_ready() {
   const auto buffer = worker().rx_buffer();
-  for (int i = 0; i < kReadsPerWakeup && open(); ++i) {
-    error_code read_ec;
-    const std::size_t n = socket_.read_some(asio::buffer(buffer.data(), buffer.size()), read_ec);
-    if (read_ec == asio::error::would_block || read_ec == asio::error::try_again) break;
-    if (read_ec) {
+  for (int i = 0; i < kReadsPerWakeup; ++i) {
+    const ssize_t n = ::read(fd_, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && would_block(errno)) return;
+    if (n <= 0) {
       read_ended();
       return;
     }
-    received(buffer.first(n));
-    if (n < buffer.size()) break;  // drained
+    received(buffer.first(static_cast<std::size_t>(n)));
+    if (!open() || static_cast<std::size_t>(n) < buffer.size()) return;  // drained
   }
-  if (open()) start_reading();
+  worker().poller().more_later();  // budget spent with bytes left: the next batch continues
 }
 
 void PlainWsConnection::start_writing() {
   while (open() && out_sent_ < out_.size()) {
-    error_code ec;
-    const std::size_t n =
-        socket_.write_some(asio::buffer(out_.data() + out_sent_, out_.size() - out_sent_), ec);
-    if (ec == asio::error::would_block || ec == asio::error::try_again) {
-      writing_ = true;
-      socket_.async_wait(TcpSocket::wait_write, [self = self()](const error_code& wait_ec) {
-        self->writing_ = false;
-        if (!self->open()) return;
-        if (wait_ec) {
-          self->write_failed();
-          return;
-        }
-        self->start_writing();
-      });
+    const ssize_t n = ::send(fd_, out_.data() + out_sent_, out_.size() - out_sent_, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && would_block(errno)) {
+      if (!want_write_) {
+        want_write_ = true;
+        writing_ = true;
+        worker().poller().want_write(fd_, this, true);
+      }
       return;
     }
-    if (ec) {
+    if (n < 0) {
       write_failed();
       return;
     }
-    wrote(n);
+    wrote(static_cast<std::size_t>(n));
+  }
+  if (want_write_ && open()) {
+    want_write_ = false;
+    writing_ = false;
+    worker().poller().want_write(fd_, this, false);
   }
 }
 
 void PlainWsConnection::close_transport() {
-  error_code ec;
-  socket_.shutdown(TcpSocket::shutdown_both, ec);
-  socket_.close(ec);
+  if (fd_ < 0) return;
+  worker().poller().remove(fd_);
+  ::shutdown(fd_, SHUT_RDWR);
+  ::close(fd_);
+  fd_ = -1;
+  worker().retire(shared_from_this());
 }
 
 TlsWsConnection::TlsWsConnection(Stream stream, Worker& worker, WsServices& services)

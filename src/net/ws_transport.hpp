@@ -1,6 +1,7 @@
-// The two transports a WebSocket connection can ride on. Plain TCP reads on readiness into the worker's
-// shared buffer and writes without waiting when the socket takes the bytes; TLS needs a buffer of its own
-// because the TLS engine may hold decrypted bytes between reads.
+// The two transports a WebSocket connection can ride on. Plain TCP is a bare descriptor in the worker's epoll
+// set: it reads on readiness into the worker's shared buffer and writes without waiting when the socket takes
+// the bytes. TLS stays an Asio stream with a buffer of its own, because the TLS engine may hold decrypted
+// bytes between reads.
 #pragma once
 
 #include <memory>
@@ -13,20 +14,21 @@
 
 namespace peerhub::net {
 
-class PlainWsConnection final : public WsConnection {
+class PlainWsConnection final : public WsConnection, private Poller::Client {
  public:
+  // Takes the descriptor out of the socket (and out of Asio's reactor).
   PlainWsConnection(TcpSocket socket, Worker& worker, WsServices& services);
+  ~PlainWsConnection() override;
 
  private:
   void start_reading() override;
   void start_writing() override;
   void close_transport() override;
-  void on_readable(const boost::system::error_code& ec);
-  std::shared_ptr<PlainWsConnection> self() {
-    return std::static_pointer_cast<PlainWsConnection>(shared_from_this());
-  }
+  void on_poll(std::uint32_t events) override;
+  void read_ready();
 
-  TcpSocket socket_;
+  int fd_ = -1;
+  bool want_write_ = false;
 };
 
 class TlsWsConnection final : public WsConnection {
