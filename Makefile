@@ -3,11 +3,16 @@ BUILD      ?= build
 BUILD_ASAN ?= build-asan
 BUILD_FUZZ ?= build-fuzz
 JOBS       ?= $(shell nproc)
-CMAKE_FLAGS ?=
-ifdef CI
-CMAKE_FLAGS += -DPEERHUB_WERROR=ON
-endif
+# CI turns warnings into errors; said explicitly either way, so a build folder configured once for CI does not
+# keep -Werror (or lose it) silently.
+WERROR     := $(if $(CI),ON,OFF)
+# ccache keeps its cache outside the checkout, so it outlives a fresh clone. Paths under the checkout are hashed
+# relative to it (CCACHE_BASEDIR) and debug info names them relative too, so a clone in another folder (a CI
+# runner's) hits the cache as well.
 export CCACHE_DIR ?= $(HOME)/.cache/ccache
+export CCACHE_BASEDIR ?= $(CURDIR)
+CMAKE_FLAGS ?=
+CMAKE_FLAGS += -DPEERHUB_WERROR=$(WERROR) "-DCMAKE_CXX_FLAGS=$(CXXFLAGS) -fdebug-prefix-map=$(CURDIR)=."
 
 .PHONY: all install build run test unit asan integration fuzz bench format format-check clean
 
@@ -16,17 +21,17 @@ all: build
 install:
 	@scripts/install.sh
 
-$(BUILD)/build.ninja:
+build: install
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
-
-build: install $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
 run: build
 	$(BUILD)/bin/peerhub --http 127.0.0.1:8080 --web web $(ARGS)
 
-# Unit tests, the same under ASan+UBSan, the integration tests against the real binary, short fuzz runs.
-test: build format-check unit asan integration fuzz
+# Unit tests, the same under ASan+UBSan, the integration tests against the real binary, short fuzz runs: one
+# after the other, each timed, with a summary of counts and times at the end (scripts/test-stages.sh).
+test:
+	+@MAKE="$(MAKE)" scripts/test-stages.sh install build format-check unit asan integration fuzz
 
 unit:
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -34,14 +39,16 @@ unit:
 asan: install
 	cmake -S . -B $(BUILD_ASAN) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPEERHUB_SANITIZE=ON -DPEERHUB_BENCH=OFF $(CMAKE_FLAGS)
 	cmake --build $(BUILD_ASAN) -j $(JOBS) --target unit_tests
-	cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
+	cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS)
 
+# In a network namespace with only loopback where the machine allows it (see scripts/integration.sh).
 integration: build
-	cd tests/e2e && PEERHUB_BIN=$(abspath $(BUILD))/bin/peerhub node --test --test-concurrency=1 integration/
+	scripts/integration.sh $(abspath $(BUILD))/bin/peerhub
 
 fuzz: install
-	CC=clang CXX=clang++ cmake -S . -B $(BUILD_FUZZ) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPEERHUB_FUZZ=ON
-	cmake --build $(BUILD_FUZZ) -j $(JOBS)
+	CC=clang CXX=clang++ cmake -S . -B $(BUILD_FUZZ) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPEERHUB_FUZZ=ON $(CMAKE_FLAGS)
+	cmake --build $(BUILD_FUZZ) -j $(JOBS) --target fuzzers
 	scripts/fuzz-smoke.sh $(BUILD_FUZZ) 20
 
 bench: build
@@ -51,7 +58,9 @@ format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
 
 format-check:
-	@git ls-files '*.cpp' '*.hpp' | xargs -r clang-format --dry-run --Werror
+	@files=$$(git ls-files '*.cpp' '*.hpp' | wc -l); \
+	git ls-files '*.cpp' '*.hpp' | xargs -r clang-format --dry-run --Werror && \
+	echo "format-check: $$files files match .clang-format"
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)
