@@ -36,19 +36,23 @@ MsgType android_kind(MsgType kind) {
 
 // Remembers `partner` as the most recent call of `conn`.
 void remember(Conn& conn, ConnId partner) {
-  auto it = std::find(conn.partners.begin(), conn.partners.end(), partner);
-  if (it != conn.partners.end()) {
-    conn.partners.erase(it);
-  } else if (conn.partners.size() >= kMaxPartners) {
-    conn.partners.erase(conn.partners.begin());
+  std::vector<ConnId>& partners = conn.links().partners;
+  auto it = std::find(partners.begin(), partners.end(), partner);
+  if (it != partners.end()) {
+    partners.erase(it);
+  } else if (partners.size() >= kMaxPartners) {
+    partners.erase(partners.begin());
   }
-  conn.partners.push_back(partner);
+  partners.push_back(partner);
 }
 
 void forget(Conn& conn, ConnId partner) {
-  auto it = std::find(conn.partners.begin(), conn.partners.end(), partner);
-  if (it != conn.partners.end()) conn.partners.erase(it);
-  if (conn.has_offerer && conn.last_offerer == partner) conn.has_offerer = false;
+  ConnLinks* links = conn.links_if_any();
+  if (!links) return;
+  auto it = std::find(links->partners.begin(), links->partners.end(), partner);
+  if (it != links->partners.end()) links->partners.erase(it);
+  if (links->has_offerer && links->last_offerer == partner) links->has_offerer = false;
+  conn.release_links();
 }
 
 }  // namespace
@@ -60,13 +64,14 @@ void Hub::State::relay_signal(Conn& from, Conn& to, MsgType kind, const json::va
     remember(to, from.id);
   }
   if (kind == MsgType::kOffer) {
-    to.last_offerer = from.id;
-    to.has_offerer = true;
+    ConnLinks& links = to.links();
+    links.last_offerer = from.id;
+    links.has_offerer = true;
   }
   // The payload's own text, copied byte for byte: no second serialization on the relay path.
   std::optional<std::string_view> raw = raw_member(current_text_, key);
   std::string text;
-  text.reserve((raw ? raw->size() * (to.dialect == Dialect::kJava ? 2 : 1) : 256) + 128);
+  text.reserve((raw ? raw->size() * (to.dialect() == Dialect::kJava ? 2 : 1) : 256) + 128);
   ObjectWriter writer(text);
   auto write_payload = [&](std::string_view out_key) {
     if (raw)
@@ -74,7 +79,7 @@ void Hub::State::relay_signal(Conn& from, Conn& to, MsgType kind, const json::va
     else
       writer.value(out_key, payload);
   };
-  switch (to.dialect) {
+  switch (to.dialect()) {
     case Dialect::kAndroid:
       writer.str("type", msg_type_name(android_kind(kind))).str("username", from.name).str("target", to.name);
       write_payload("data");
@@ -111,7 +116,7 @@ void Hub::State::start_streaming(Conn& from, Conn& to, const json::value* data) 
   std::string text;
   ObjectWriter writer(text);
   writer.str("type", "StartStreaming").str("username", from.name).str("target", to.name);
-  if (data && to.dialect == Dialect::kAndroid) writer.value("data", *data);
+  if (data && to.dialect() == Dialect::kAndroid) writer.value("data", *data);
   writer.close();
   send(to, std::move(text), MsgType::kStartStreaming);
 }
@@ -122,7 +127,7 @@ void Hub::State::hang_up(Conn& from, Conn& to, std::string_view reason, const js
   std::string text;
   ObjectWriter writer(text);
   MsgType kind = MsgType::kLeave;
-  switch (to.dialect) {
+  switch (to.dialect()) {
     case Dialect::kAndroid:
       writer.str("type", "EndCall").str("username", from.name).str("target", to.name);
       if (data) writer.value("data", *data);
@@ -141,18 +146,24 @@ void Hub::State::hang_up(Conn& from, Conn& to, std::string_view reason, const js
 }
 
 void Hub::State::hang_up_all(Conn& conn) {
+  ConnLinks* links = conn.links_if_any();
+  if (!links) return;
   std::vector<ConnId> partners;
-  partners.swap(conn.partners);
+  partners.swap(links->partners);
   for (ConnId id : partners) {
     if (Conn* other = find(id)) hang_up(conn, *other, {});
   }
+  conn.release_links();
 }
 
 Conn* Hub::State::current_partner(Conn& conn) {
-  while (!conn.partners.empty()) {
-    if (Conn* other = find(conn.partners.back())) return other;
-    conn.partners.pop_back();  // gone without us hearing of it: forget
+  ConnLinks* links = conn.links_if_any();
+  if (!links) return nullptr;
+  while (!links->partners.empty()) {
+    if (Conn* other = find(links->partners.back())) return other;
+    links->partners.pop_back();  // gone without us hearing of it: forget
   }
+  conn.release_links();
   return nullptr;
 }
 

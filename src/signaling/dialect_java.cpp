@@ -26,7 +26,8 @@ void Hub::State::on_java(Conn& conn, MsgType kind, std::string_view type, const 
       target(conn, name);  // the error reply
       return;
     }
-    if (kind == MsgType::kAnswer && conn.has_offerer) to = find(conn.last_offerer);
+    const ConnLinks* links = conn.links_if_any();
+    if (kind == MsgType::kAnswer && links && links->has_offerer) to = find(links->last_offerer);
     if (!to) to = current_partner(conn);
     if (!to) {
       send_error(conn, ErrorKind::kUnknownTarget,

@@ -1,5 +1,7 @@
 #include "signaling/hub.hpp"
 
+#include <algorithm>
+
 #include "signaling/hub_state.hpp"
 
 namespace peerhub::signaling {
@@ -36,7 +38,11 @@ std::size_t Hub::connection_count() const {
 }
 
 Hub::State::State(HubConfig config, std::vector<Outgoing>& outbox)
-    : config_(std::move(config)), outbox_(outbox) {}
+    : config_(std::move(config)),
+      rate_limit_(RateLimit::of(config_.messages_per_second, config_.message_burst)),
+      outbox_(outbox) {
+  config_.max_connections = std::min(config_.max_connections, Conn::kMaxConnections);
+}
 
 bool Hub::State::open(ConnId id, const Now& now) {
   if (conns_.size() >= config_.max_connections || conns_.contains(id)) {
@@ -53,10 +59,9 @@ bool Hub::State::open(ConnId id, const Now& now) {
     outbox_.push_back({id, std::make_shared<const std::string>(std::move(text)), 1013});
     return false;
   }
-  Conn& conn = conns_[id];
-  conn.id = id;
-  conn.bucket.reset(config_.message_burst, now.mono);
-  conn.anonymous_index = static_cast<std::uint32_t>(anonymous_.size());
+  Conn& conn = const_cast<Conn&>(*conns_.emplace(id).first);  // see find()
+  conn.bucket.reset(now.mono);
+  conn.set_anonymous_index(anonymous_.size());
   anonymous_.push_back(&conn);
   ++metrics_.connections_total;
   ++metrics_.connections_open;
@@ -72,7 +77,7 @@ void Hub::State::close(Conn& conn) {
   }
   remove_anonymous(conn);
   --metrics_.connections_open;
-  conns_.erase(conn.id);
+  conns_.erase(conns_.find(conn.id));
 }
 
 void Hub::State::remove_anonymous(Conn& conn) {
@@ -80,18 +85,20 @@ void Hub::State::remove_anonymous(Conn& conn) {
   // Swap-remove keeps the broadcast list dense.
   Conn* last = anonymous_.back();
   anonymous_[conn.anonymous_index] = last;
-  last->anonymous_index = conn.anonymous_index;
+  last->set_anonymous_index(conn.anonymous_index);
   anonymous_.pop_back();
-  conn.anonymous_index = Conn::kNotAnonymous;
+  conn.set_anonymous_index(Conn::kNotAnonymous);
 }
 
 bool Hub::State::admit(Conn& conn, const Now& now) {
   if (config_.messages_per_second <= 0) return true;
-  if (conn.bucket.take(config_.messages_per_second, config_.message_burst, now.mono)) return true;
+  if (conn.bucket.take(rate_limit_, now.mono)) return true;
   ++metrics_.rate_limited_dropped;
-  if (!conn.rate_error_sent || now.mono - conn.last_rate_error >= std::chrono::seconds(1)) {
-    conn.rate_error_sent = true;
-    conn.last_rate_error = now.mono;
+  auto now_ms = static_cast<std::uint32_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.mono.time_since_epoch()).count());
+  if (!conn.rate_error_sent || now_ms - conn.last_rate_error_ms >= 1000) {
+    conn.rate_error_sent = 1;
+    conn.last_rate_error_ms = now_ms;
     send_error(conn, ErrorKind::kRateLimited,
                "rate limited: too many messages per second; messages are dropped until the rate falls");
   }
@@ -138,7 +145,7 @@ void Hub::State::on_text(Conn& conn, std::string_view text, const Now& now) {
   std::string_view type = type_value->get_string();
   MsgType kind = classify_msg_type(type);
   metrics_.in(kind);
-  switch (conn.dialect) {
+  switch (conn.dialect()) {
     case Dialect::kNone:
       on_anonymous(conn, kind, type, m, text, now);
       break;

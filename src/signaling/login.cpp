@@ -80,7 +80,7 @@ void Hub::State::login(Conn& conn, const json::object& m, Dialect dialect, const
   }
 
   conn.name.assign(name);
-  conn.dialect = dialect;
+  conn.set_dialect(dialect);
   directory_.insert(conn);
   remove_anonymous(conn);
   ++metrics_.logins_ok;

@@ -28,7 +28,7 @@ void Hub::State::send_unknown_type(Conn& to, std::string_view type) {
   writer.str("type", "error").str("message", message);
   // The Java-WebSocket tutorial's server sends exactly {"type","message"}; its clients may compare the
   // whole reply, so that dialect gets nothing more.
-  if (to.dialect != Dialect::kJava) writer.str("code", error_kind_name(ErrorKind::kUnknownType));
+  if (to.dialect() != Dialect::kJava) writer.str("code", error_kind_name(ErrorKind::kUnknownType));
   writer.close();
   send(to, std::move(text), MsgType::kError);
 }

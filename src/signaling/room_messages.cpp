@@ -7,7 +7,13 @@ namespace peerhub::signaling {
 namespace {
 
 bool is_member(const Conn& conn, const Room* room) {
-  return std::find(conn.rooms.begin(), conn.rooms.end(), room) != conn.rooms.end();
+  const ConnLinks* links = conn.links_if_any();
+  return links && std::find(links->rooms.begin(), links->rooms.end(), room) != links->rooms.end();
+}
+
+std::size_t room_count(const Conn& conn) {
+  const ConnLinks* links = conn.links_if_any();
+  return links ? links->rooms.size() : 0;
 }
 
 std::string room_event(std::string_view type, std::string_view room, std::string_view name) {
@@ -30,7 +36,7 @@ void Hub::State::join_room(Conn& conn, const json::object& m) {
   Room* room = rooms_.find(name);
   bool already = room && is_member(conn, room);
   if (!already) {
-    if (conn.rooms.size() >= config_.rooms_per_connection) {
+    if (room_count(conn) >= config_.rooms_per_connection) {
       send_error(
           conn, ErrorKind::kTooManyRooms,
           "too many rooms: at most " + std::to_string(config_.rooms_per_connection) + " per connection");
@@ -46,7 +52,7 @@ void Hub::State::join_room(Conn& conn, const json::object& m) {
     for (Conn* member : room->members)
       send_shared(*member, peer_joined, MsgType::kPeerJoined);
     room->members.push_back(&conn);
-    conn.rooms.push_back(room);
+    conn.links().rooms.push_back(room);
     metrics_.rooms = static_cast<std::int64_t>(rooms_.size());
   }
   // A repeated join is answered again (the page may have reloaded its state) without telling the others.
@@ -73,8 +79,10 @@ void Hub::State::leave_room(Conn& conn, std::string_view room_name) {
     send_error(conn, ErrorKind::kNotInRoom, "not in room \"" + std::string(room_name) + "\"");
     return;
   }
-  std::string name(room->name);  // the room may go away below
-  conn.rooms.erase(std::find(conn.rooms.begin(), conn.rooms.end(), room));
+  std::string name(room->name);                    // the room may go away below
+  std::vector<Room*>& rooms = conn.links().rooms;  // there is one: conn is a member
+  rooms.erase(std::find(rooms.begin(), rooms.end(), room));
+  conn.release_links();
   auto peer_left = std::make_shared<const std::string>(room_event("peer-left", name, conn.name));
   for (Conn* member : room->members) {
     if (member != &conn) send_shared(*member, peer_left, MsgType::kPeerLeft);
@@ -85,14 +93,17 @@ void Hub::State::leave_room(Conn& conn, std::string_view room_name) {
 }
 
 void Hub::State::leave_all_rooms(Conn& conn) {
-  for (Room* room : conn.rooms) {
+  ConnLinks* links = conn.links_if_any();
+  if (!links) return;
+  for (Room* room : links->rooms) {
     auto peer_left = std::make_shared<const std::string>(room_event("peer-left", room->name, conn.name));
     for (Conn* member : room->members) {
       if (member != &conn) send_shared(*member, peer_left, MsgType::kPeerLeft);
     }
     rooms_.remove_member(*room, conn);
   }
-  conn.rooms.clear();
+  links->rooms.clear();
+  conn.release_links();
   metrics_.rooms = static_cast<std::int64_t>(rooms_.size());
 }
 

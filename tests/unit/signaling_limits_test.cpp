@@ -43,6 +43,42 @@ TEST(SignalingLimits, BurstThenDropWithOneErrorPerSecond) {
   h.expect_error(a, "rate-limited");
 }
 
+TEST(SignalingLimits, ASenderAtExactlyTheRateIsNeverLimited) {
+  HubConfig config;
+  config.messages_per_second = 10;
+  config.message_burst = 1;  // no burst: one message per 100 ms, no more
+  Harness h(config);
+  ConnId a = h.login("alice");
+  for (int i = 0; i < 300; ++i) {
+    h.advance(milliseconds(100));
+    h.send(a, R"({"type":"list"})");
+    ASSERT_EQ(h.next(a)["type"], "list") << "message " << i;
+  }
+  h.advance(milliseconds(99));
+  h.send(a, R"({"type":"list"})");
+  h.expect_error(a, "rate-limited");
+}
+
+TEST(SignalingLimits, TheRateLimitedErrorRepeatsAfterAFullSecondOfFlooding) {
+  Harness h(rate_config());
+  ConnId a = h.login("alice");
+  auto flood = [&] {
+    for (int i = 0; i < 6; ++i)
+      h.send(a, R"({"type":"candidate","name":"alice","candidate":{}})");
+  };
+  flood();
+  while (!h.empty(a))
+    h.next(a);  // the relayed candidates, then the first error
+  h.advance(milliseconds(999));
+  flood();
+  for (int i = 0; !h.empty(a); ++i)
+    EXPECT_EQ(h.next(a)["type"], "candidate") << "no second error within the second (" << i << ")";
+  h.advance(milliseconds(1));
+  h.send(a, R"({"type":"list"})");
+  h.expect_error(a, "rate-limited");
+  EXPECT_TRUE(h.empty(a));
+}
+
 TEST(SignalingLimits, RateLimitIsPerConnection) {
   Harness h(rate_config());
   ConnId a = h.login("alice");

@@ -17,11 +17,17 @@ std::string fake_sdp(std::size_t bytes) {
   return sdp;
 }
 
-void run(Receiver receiver, const char* label, std::size_t sdp_bytes = 3000) {
+// `idle`: connections logged in around the pair, so the tables are the size of a busy server's.
+void run(Receiver receiver, const char* label, std::size_t sdp_bytes = 3000, std::size_t idle = 0) {
   HubConfig config;
   config.messages_per_second = 0;  // no rate limit for the measurement
   Hub hub(config);
   Now now;
+  for (ConnId id = 100; id < 100 + idle; ++id) {
+    hub.open(id, now);
+    hub.text(id, R"({"type":"login","version":1,"name":"idle-)" + std::to_string(id) + "\"}", now);
+  }
+  hub.outbox().clear();
   hub.open(1, now);
   hub.open(2, now);
   hub.text(1, R"({"type":"login","name":"alice","version":1})", now);
@@ -44,8 +50,8 @@ void run(Receiver receiver, const char* label, std::size_t sdp_bytes = 3000) {
   }
   auto elapsed = std::chrono::steady_clock::now() - start;
   double ns = std::chrono::duration<double, std::nano>(elapsed).count() / kMessages;
-  std::printf("[ relay    ] %s, %zu-byte SDP: %.0f ns per offer (%.0fk messages/s on one core)\n", label,
-              sdp_bytes, ns, 1e6 / ns);
+  std::printf("[ relay    ] %s, %zu-byte SDP, %zu idle: %.0f ns per offer (%.0fk messages/s on one core)\n",
+              label, sdp_bytes, idle, ns, 1e6 / ns);
   EXPECT_GT(delivered_bytes, static_cast<std::size_t>(kMessages) * sdp_bytes);
   EXPECT_EQ(hub.metrics().messages_out[static_cast<std::size_t>(MsgType::kOffer)],
             static_cast<std::uint64_t>(kMessages));
@@ -56,6 +62,9 @@ TEST(SignalingRelaySpeed, OfferWith3KbSdpV1ToV1) {
 }
 TEST(SignalingRelaySpeed, SmallMessageV1ToV1) {
   run(Receiver::kV1, "v1 -> v1", 100);
+}
+TEST(SignalingRelaySpeed, SmallMessageV1ToV1Among10000Idle) {
+  run(Receiver::kV1, "v1 -> v1", 100, 10000);
 }
 TEST(SignalingRelaySpeed, OfferWith3KbSdpV1ToJava) {
   run(Receiver::kJava, "v1 -> Java (payload as string)");
