@@ -1,6 +1,6 @@
 #include "signaling/metrics.hpp"
 
-#include <charconv>
+#include "common/prometheus.hpp"
 
 namespace peerhub::signaling {
 namespace {
@@ -17,53 +17,6 @@ constexpr std::array<std::string_view, kErrorKindCount> kErrorKindNames = {
     "name-taken",     "unauthorized",   "rate-limited",  "too-many-rooms",       "room-full",
     "not-in-room",    "binary",         "too-large",     "too-many-connections",
 };
-
-void append_number(std::string& out, std::uint64_t v) {
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, end);
-}
-
-void append_number(std::string& out, std::int64_t v) {
-  char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, end);
-}
-
-void header(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
-  out += "# HELP peerhub_signaling_";
-  out += name;
-  out += ' ';
-  out += help;
-  out += "\n# TYPE peerhub_signaling_";
-  out += name;
-  out += ' ';
-  out += type;
-  out += '\n';
-}
-
-template <typename T>
-void sample(std::string& out, std::string_view name, std::string_view label, std::string_view value, T v) {
-  out += "peerhub_signaling_";
-  out += name;
-  if (!label.empty()) {
-    // Label values here are fixed identifiers from the tables above: nothing to escape.
-    out += '{';
-    out += label;
-    out += "=\"";
-    out += value;
-    out += "\"}";
-  }
-  out += ' ';
-  append_number(out, v);
-  out += '\n';
-}
-
-template <typename T>
-void single(std::string& out, std::string_view name, std::string_view type, std::string_view help, T v) {
-  header(out, name, type, help);
-  sample(out, name, {}, {}, v);
-}
 
 }  // namespace
 
@@ -102,36 +55,37 @@ void accumulate(Metrics& into, const Metrics& from) {
 }
 
 void append_prometheus(const Metrics& m, std::string& out) {
-  single(out, "connections_open", "gauge", "WebSocket connections the hub knows now.", m.connections_open);
-  single(out, "connections_total", "counter", "Connections accepted since start.", m.connections_total);
-  single(out, "connections_refused_total", "counter",
-         "Connections refused because max_connections was reached.", m.connections_refused);
-  single(out, "names", "gauge", "Logged-in names now.", m.names);
-  single(out, "rooms", "gauge", "Rooms with at least one member now.", m.rooms);
+  PrometheusWriter w(out, "peerhub_signaling_");
+  w.single("connections_open", "gauge", "WebSocket connections the hub knows now.", m.connections_open);
+  w.single("connections_total", "counter", "Connections accepted since start.", m.connections_total);
+  w.single("connections_refused_total", "counter", "Connections refused because max_connections was reached.",
+           m.connections_refused);
+  w.single("names", "gauge", "Logged-in names now.", m.names);
+  w.single("rooms", "gauge", "Rooms with at least one member now.", m.rooms);
 
-  header(out, "logins_total", "counter", "Login attempts by result.");
-  sample(out, "logins_total", "result", "ok", m.logins_ok);
-  sample(out, "logins_total", "result", "failed", m.logins_failed);
+  w.family("logins_total", "counter", "Login attempts by result.");
+  w.sample("logins_total", "result", "ok", m.logins_ok);
+  w.sample("logins_total", "result", "failed", m.logins_failed);
 
-  single(out, "broadcast_relays_total", "counter", "Messages relayed by the no-login broadcast demo.",
-         m.broadcast_relays);
-  single(out, "rate_limited_total", "counter", "Messages dropped by the per-connection rate limit.",
-         m.rate_limited_dropped);
+  w.single("broadcast_relays_total", "counter", "Messages relayed by the no-login broadcast demo.",
+           m.broadcast_relays);
+  w.single("rate_limited_total", "counter", "Messages dropped by the per-connection rate limit.",
+           m.rate_limited_dropped);
 
-  header(out, "messages_in_total", "counter", "Messages received, by type.");
+  w.family("messages_in_total", "counter", "Messages received, by type.");
   for (std::size_t i = 0; i < static_cast<std::size_t>(MsgType::kError); ++i) {
-    sample(out, "messages_in_total", "type", kMsgTypeNames[i], m.messages_in[i]);
+    w.sample("messages_in_total", "type", kMsgTypeNames[i], m.messages_in[i]);
   }
-  sample(out, "messages_in_total", "type", "other", m.messages_in[static_cast<std::size_t>(MsgType::kOther)]);
+  w.sample("messages_in_total", "type", "other", m.messages_in[static_cast<std::size_t>(MsgType::kOther)]);
 
-  header(out, "messages_out_total", "counter", "Messages sent (one per recipient), by type.");
+  w.family("messages_out_total", "counter", "Messages sent (one per recipient), by type.");
   for (std::size_t i = 0; i < static_cast<std::size_t>(MsgType::kOther); ++i) {
-    sample(out, "messages_out_total", "type", kMsgTypeNames[i], m.messages_out[i]);
+    w.sample("messages_out_total", "type", kMsgTypeNames[i], m.messages_out[i]);
   }
 
-  header(out, "errors_total", "counter", "Error replies sent to clients, by kind.");
+  w.family("errors_total", "counter", "Error replies sent to clients, by kind.");
   for (std::size_t i = 0; i < kErrorKindCount; ++i) {
-    sample(out, "errors_total", "kind", kErrorKindNames[i], m.errors[i]);
+    w.sample("errors_total", "kind", kErrorKindNames[i], m.errors[i]);
   }
 }
 
