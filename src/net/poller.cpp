@@ -39,11 +39,6 @@ void Poller::want_write(int fd, Client* client, bool on) {
   ::epoll_ctl(watch_.native_handle(), EPOLL_CTL_MOD, fd, &ev);
 }
 
-void Poller::remove(int fd) {
-  epoll_event ev{};  // ignored, but kernels before 2.6.9 wanted a pointer
-  ::epoll_ctl(watch_.native_handle(), EPOLL_CTL_DEL, fd, &ev);
-}
-
 void Poller::wait() {
   watch_.async_wait(boost::asio::posix::descriptor_base::wait_read,
                     [this](const boost::system::error_code& ec) {

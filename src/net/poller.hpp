@@ -43,7 +43,6 @@ class Poller {
   // Returns false (errno set) when the kernel refuses the descriptor.
   bool add(int fd, Client* client);
   void want_write(int fd, Client* client, bool on);
-  void remove(int fd);
   // A client stopped reading before the socket was drained: run another batch soon.
   void more_later() { more_ = true; }
 

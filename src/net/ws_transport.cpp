@@ -1,8 +1,5 @@
 #include "net/ws_transport.hpp"
 
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -25,15 +22,12 @@ bool would_block(int e) {
 
 PlainWsConnection::PlainWsConnection(TcpSocket socket, Worker& worker, WsServices& services)
     : WsConnection(worker, services) {
+  // The HTTP phase ran asynchronous operations, so Asio has made the descriptor non-blocking already; asking
+  // it costs no system call. TCP_NODELAY came from the listening socket.
   error_code ec;
+  if (!socket.native_non_blocking()) socket.native_non_blocking(true, ec);
   fd_ = socket.release(ec);
   if (ec) fd_ = -1;
-  if (fd_ >= 0) {
-    const int flags = ::fcntl(fd_, F_GETFL, 0);
-    ::fcntl(fd_, F_SETFL, flags | O_NONBLOCK);
-    const int one = 1;
-    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  }
 }
 
 PlainWsConnection::~PlainWsConnection() {
@@ -97,8 +91,8 @@ void PlainWsConnection::start_writing() {
 
 void PlainWsConnection::close_transport() {
   if (fd_ < 0) return;
-  worker().poller().remove(fd_);
-  ::shutdown(fd_, SHUT_RDWR);
+  // Closing the only descriptor of the socket also takes it out of the epoll set; events of this batch that
+  // are still to be handled find the connection retired, not freed.
   ::close(fd_);
   fd_ = -1;
   worker().retire(shared_from_this());
