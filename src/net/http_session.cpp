@@ -44,7 +44,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   HttpSession(const HttpSession&) = delete;
   HttpSession& operator=(const HttpSession&) = delete;
 
-  void start() {
+  void start(std::string_view early) {
+    if (!early.empty()) {
+      const auto n = std::min(early.size(), static_cast<std::size_t>(kHeaderLimit));
+      buffer_.commit(boost::asio::buffer_copy(buffer_.prepare(n), boost::asio::buffer(early.data(), n)));
+    }
     arm_deadline();
     if constexpr (std::is_same_v<Stream, TlsStream>) {
       stream_.async_handshake(asio::ssl::stream_base::server,
@@ -141,11 +145,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
 }  // namespace
 
-void start_http_session(TcpSocket socket, Worker& worker, HttpServices& services, asio::ssl::context* tls) {
+void start_http_session(TcpSocket socket, Worker& worker, HttpServices& services, asio::ssl::context* tls,
+                        std::string_view early) {
   if (tls != nullptr) {
-    std::make_shared<HttpSession<TlsStream>>(TlsStream(std::move(socket), *tls), worker, services)->start();
+    std::make_shared<HttpSession<TlsStream>>(TlsStream(std::move(socket), *tls), worker, services)
+        ->start(early);
   } else {
-    std::make_shared<HttpSession<TcpSocket>>(std::move(socket), worker, services)->start();
+    std::make_shared<HttpSession<TcpSocket>>(std::move(socket), worker, services)->start(early);
   }
 }
 

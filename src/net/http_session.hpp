@@ -23,8 +23,9 @@ struct HttpServices {
 };
 
 // Takes over an accepted socket on its worker's thread. With a TLS context the session starts with the TLS
-// handshake.
+// handshake. `early` holds bytes of the connection that were read already (a plain connection's handshake
+// hands over whatever is not a WebSocket upgrade).
 void start_http_session(TcpSocket socket, Worker& worker, HttpServices& services,
-                        boost::asio::ssl::context* tls);
+                        boost::asio::ssl::context* tls, std::string_view early = {});
 
 }  // namespace peerhub::net

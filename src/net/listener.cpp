@@ -1,11 +1,16 @@
 #include "net/listener.hpp"
 
 #include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <system_error>
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/ip/v6_only.hpp>
 
 #include "net/net_metrics.hpp"
+#include "net/plain_handshake.hpp"
 
 namespace peerhub::net {
 namespace asio = boost::asio;
@@ -33,32 +38,67 @@ Listener::Listener(Worker& worker, const tcp::endpoint& endpoint, HttpServices& 
 }
 
 void Listener::start() {
-  accept();
+  if (tls_ != nullptr) return accept();
+  // The listening socket joins the worker's epoll set; Asio keeps it only to bind and to close it.
+  error_code ec;
+  acceptor_.native_non_blocking(true, ec);
+  worker_.poller().add(acceptor_.native_handle(), this);
 }
 
 void Listener::stop() {
   error_code ec;
   backoff_.cancel();
-  acceptor_.close(ec);
+  acceptor_.close(ec);  // also takes it out of the epoll set
+}
+
+bool Listener::over_limit() {
+  // The hub refuses WebSocket logins over its limit with a clear message; this bound only keeps a flood of
+  // raw TCP connections from exhausting descriptors before that.
+  if (services_.metrics.http_open.load() + services_.metrics.ws_open.load() < max_connections_) return false;
+  services_.metrics.tcp_refused++;
+  return true;
+}
+
+void Listener::back_off() {
+  // Out of descriptors or memory: wait a little instead of spinning on the same error.
+  backoff_.expires_after(std::chrono::milliseconds(100));
+  backoff_.async_wait([this](error_code ec) {
+    if (ec) return;
+    if (tls_ != nullptr) return accept();
+    worker_.poller().watch(acceptor_.native_handle(), this, true, false);
+  });
+}
+
+void Listener::on_poll(std::uint32_t) {
+  constexpr int kAcceptsPerBatch = 64;  // then the connections already here get their turn
+  for (int i = 0; i < kAcceptsPerBatch; ++i) {
+    const int fd = ::accept4(acceptor_.native_handle(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) {
+      if (errno == EINTR || errno == ECONNABORTED) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+      spdlog::warn("accept failed error=\"{}\"", std::generic_category().message(errno));
+      worker_.poller().watch(acceptor_.native_handle(), this, false, false);
+      return back_off();
+    }
+    services_.metrics.tcp_accepted++;
+    if (over_limit()) {
+      ::close(fd);
+      continue;
+    }
+    PlainHandshake::start(fd, worker_, services_);
+  }
+  worker_.poller().more_later();
 }
 
 void Listener::accept() {
   acceptor_.async_accept([this](error_code ec, TcpSocket socket) {
     if (ec == asio::error::operation_aborted) return;
     if (ec) {
-      // Out of descriptors or memory: wait a little instead of spinning on the same error.
       spdlog::warn("accept failed error=\"{}\"", ec.message());
-      backoff_.expires_after(std::chrono::milliseconds(100));
-      backoff_.async_wait([this](error_code wait_ec) {
-        if (!wait_ec) accept();
-      });
-      return;
+      return back_off();
     }
     services_.metrics.tcp_accepted++;
-    // The hub refuses WebSocket logins over its limit with a clear message; this bound only keeps a flood of
-    // raw TCP connections from exhausting descriptors before that.
-    if (services_.metrics.http_open.load() + services_.metrics.ws_open.load() >= max_connections_) {
-      services_.metrics.tcp_refused++;
+    if (over_limit()) {
       error_code close_ec;
       socket.close(close_ec);
     } else {

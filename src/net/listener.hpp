@@ -1,6 +1,7 @@
 // Accepts TCP connections on one worker. Every worker has its own listening socket on the same address
 // (SO_REUSEPORT), so the kernel spreads connections over the workers and a connection is born on the worker
-// that serves it: no hand-over between threads.
+// that serves it: no hand-over between threads. Plain connections are accepted from the worker's epoll set
+// (accept4, already non-blocking) and start as a PlainHandshake; TLS ones go through Asio.
 #pragma once
 
 #include <cstddef>
@@ -10,12 +11,13 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "net/http_session.hpp"
+#include "net/poller.hpp"
 #include "net/socket.hpp"
 #include "net/worker.hpp"
 
 namespace peerhub::net {
 
-class Listener {
+class Listener final : private Poller::Client {
  public:
   // Binds and listens now (throws boost::system::system_error on failure).
   Listener(Worker& worker, const boost::asio::ip::tcp::endpoint& endpoint, HttpServices& services,
@@ -26,7 +28,10 @@ class Listener {
   void stop();  // worker thread, or before the worker runs
 
  private:
-  void accept();
+  void accept();                                // TLS: one Asio accept at a time
+  void on_poll(std::uint32_t events) override;  // plain: accept what is waiting
+  bool over_limit();
+  void back_off();
 
   Worker& worker_;
   TcpAcceptor acceptor_;

@@ -33,10 +33,19 @@ bool Poller::add(int fd, Client* client) {
 }
 
 void Poller::want_write(int fd, Client* client, bool on) {
+  watch(fd, client, true, on);
+}
+
+void Poller::watch(int fd, Client* client, bool read, bool write) {
   epoll_event ev{};
-  ev.events = on ? kReadEvents | EPOLLOUT : kReadEvents;
+  ev.events = (read ? kReadEvents : 0u) | (write ? static_cast<std::uint32_t>(EPOLLOUT) : 0u);
   ev.data.ptr = client;
   ::epoll_ctl(watch_.native_handle(), EPOLL_CTL_MOD, fd, &ev);
+}
+
+void Poller::remove(int fd) {
+  epoll_event ev{};  // ignored, but kernels before 2.6.9 wanted a pointer
+  ::epoll_ctl(watch_.native_handle(), EPOLL_CTL_DEL, fd, &ev);
 }
 
 void Poller::wait() {

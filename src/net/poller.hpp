@@ -43,6 +43,11 @@ class Poller {
   // Returns false (errno set) when the kernel refuses the descriptor.
   bool add(int fd, Client* client);
   void want_write(int fd, Client* client, bool on);
+  // Points the descriptor's entry at another client (a connection that changed hands) and sets what it waits
+  // for: EPOLLIN, plus EPOLLOUT when `write`; `read` false pauses reading.
+  void watch(int fd, Client* client, bool read, bool write);
+  // Takes the descriptor out of the set (before it is handed to Asio).
+  void remove(int fd);
   // A client stopped reading before the socket was drained: run another batch soon.
   void more_later() { more_ = true; }
 

@@ -77,21 +77,24 @@ void WsConnection::on_event(const ws::Event& e) {
 }
 
 void WsConnection::deliver(const std::string& text, std::uint16_t close_code) {
+  // The router calls this with the hub locked: nothing here may call back into the router. Closing and
+  // dropping wait for the flush, which runs after the lock is gone.
   if (state_ != State::open) return;
   queue_frame(ws::Opcode::text, text);
-  if (close_code != 0) close(close_code, {});
+  if (close_code != 0 && pending_close_ == 0) pending_close_ = close_code;
 }
 
 void WsConnection::queue_frame(ws::Opcode op, std::string_view payload) {
-  if (state_ == State::dropped) return;
+  if (state_ == State::dropped || too_slow_) return;
   ws::append_frame(out_, op, payload);
   if (out_.size() - out_sent_ > services_.limits.send_queue_bytes) {
-    // A reader this slow would hold memory without bound: it goes, the server and everyone else stay.
-    services_.metrics.count_close(DropReason::slow_reader);
-    drop();
-    return;
+    // A reader this slow would hold memory without bound: it goes (at the flush), the server and everyone
+    // else stay.
+    too_slow_ = true;
+    std::string().swap(out_);
+    out_sent_ = 0;
   }
-  if (!flush_requested_ && !writing_) {
+  if (!flush_requested_ && (!writing_ || too_slow_ || pending_close_ != 0)) {
     flush_requested_ = true;
     worker_.request_flush(shared_from_this());
   }
@@ -99,7 +102,18 @@ void WsConnection::queue_frame(ws::Opcode op, std::string_view payload) {
 
 void WsConnection::flush() {
   flush_requested_ = false;
-  if (state_ == State::dropped || writing_ || out_sent_ == out_.size()) return;
+  if (state_ == State::dropped) return;
+  if (too_slow_) {
+    services_.metrics.count_close(DropReason::slow_reader);
+    return drop();
+  }
+  if (pending_close_ != 0) {
+    const auto code = pending_close_;
+    pending_close_ = 0;
+    close(code, {});
+    close_after_flush_ = true;
+  }
+  if (writing_ || out_sent_ == out_.size()) return;
   start_writing();
 }
 

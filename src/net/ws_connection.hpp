@@ -87,6 +87,8 @@ class WsConnection : public WorkerMember, public std::enable_shared_from_this<Ws
   bool registered_ = false;
   bool ping_sent_ = false;
   bool flush_requested_ = false;
+  bool too_slow_ = false;            // the send queue overflowed: dropped at the next flush
+  std::uint16_t pending_close_ = 0;  // the hub asked to close: done at the next flush
   bool close_after_flush_ = false;
 };
 

@@ -30,11 +30,18 @@ PlainWsConnection::PlainWsConnection(TcpSocket socket, Worker& worker, WsService
   if (ec) fd_ = -1;
 }
 
+PlainWsConnection::PlainWsConnection(int fd, bool in_poller, Worker& worker, WsServices& services)
+    : WsConnection(worker, services), fd_(fd), in_poller_(in_poller) {}
+
 PlainWsConnection::~PlainWsConnection() {
   if (fd_ >= 0) ::close(fd_);
 }
 
 void PlainWsConnection::start_reading() {
+  if (fd_ >= 0 && in_poller_) {
+    worker().poller().watch(fd_, this, true, false);
+    return;
+  }
   if (fd_ < 0 || !worker().poller().add(fd_, this)) {
     read_ended();
     return;

@@ -18,6 +18,8 @@ class PlainWsConnection final : public WsConnection, private Poller::Client {
  public:
   // Takes the descriptor out of the socket (and out of Asio's reactor).
   PlainWsConnection(TcpSocket socket, Worker& worker, WsServices& services);
+  // A non-blocking descriptor; `in_poller`: it is in the worker's epoll set already (the handshake's entry).
+  PlainWsConnection(int fd, bool in_poller, Worker& worker, WsServices& services);
   ~PlainWsConnection() override;
 
  private:
@@ -28,6 +30,7 @@ class PlainWsConnection final : public WsConnection, private Poller::Client {
   void read_ready();
 
   int fd_ = -1;
+  bool in_poller_ = false;
   bool want_write_ = false;
 };
 
