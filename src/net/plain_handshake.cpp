@@ -56,7 +56,9 @@ void PlainHandshake::on_poll(std::uint32_t) {
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
     if (n <= 0) return close();
     bytes_.append(buffer, static_cast<std::size_t>(n));
-    if (bytes_.size() > kHeaderLimit) break;  // the Asio session answers "too large"
+    // A short read drained the socket (level-triggered epoll reports anything that comes later); past the
+    // limit the Asio session answers "too large".
+    if (static_cast<std::size_t>(n) < sizeof buffer || bytes_.size() > kHeaderLimit) break;
   }
   parse();
 }
