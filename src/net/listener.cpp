@@ -1,5 +1,7 @@
 #include "net/listener.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -42,6 +44,11 @@ void Listener::start() {
   // The listening socket joins the worker's epoll set; Asio keeps it only to bind and to close it.
   error_code ec;
   acceptor_.native_non_blocking(true, ec);
+  // HTTP clients speak first: the kernel completes the accept only once the request is there (or after a
+  // second, when it hands over the bare connection anyway), so the handshake reads it at once.
+  const int defer_seconds = 1;
+  ::setsockopt(acceptor_.native_handle(), IPPROTO_TCP, TCP_DEFER_ACCEPT, &defer_seconds,
+               sizeof defer_seconds);
   worker_.poller().add(acceptor_.native_handle(), this);
 }
 

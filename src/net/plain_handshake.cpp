@@ -32,6 +32,7 @@ void PlainHandshake::start(int fd, Worker& worker, HttpServices& services) {
   if (!worker.poller().add(fd, handshake.get())) return;  // the destructor closes fd
   handshake->self_ = handshake;
   worker.add(*handshake);
+  handshake->on_poll(EPOLLIN);  // the request is usually here already (TCP_DEFER_ACCEPT)
 }
 
 PlainHandshake::PlainHandshake(int fd, Worker& worker, HttpServices& services)
