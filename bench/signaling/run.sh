@@ -68,7 +68,10 @@ for run in $(seq "$RUNS"); do
     echo "run $run/$RUNS: $name" >&2
     start_server "$name"
     load "$name" "$run" idle --connections 10000 --concurrency 256 --sources 4 --hold 1
-    load "$name" "$run" connect --connections 10000 --concurrency 128 --sources 4
+    # Let the server finish tearing down the idle mode's 10,000 connections before the next window opens, and
+    # keep enough handshakes in flight that the server, not the round trips of the generator, sets the rate.
+    sleep 1
+    load "$name" "$run" connect --connections 10000 --concurrency 256 --sources 4
     load "$name" "$run" relay --pairs 50 --window 16 --warmup 1 --duration 5
     load "$name" "$run" fixed --pairs 50 --rate 20000 --warmup 1 --duration 5
     load "$name" "$run" latency --pairs 50 --rate 10000 --warmup 1 --duration 5
