@@ -1,8 +1,22 @@
 // Rooms: join / peer-joined, message fan-out, leave / peer-left, limits, drop.
+#include <utility>
+
 #include "signaling_harness.hpp"
 
 namespace peerhub::signaling::testing {
 namespace {
+
+// alice and bob logged in and both in room "r", with the join notifications already read.
+std::pair<ConnId, ConnId> alice_and_bob_in_room_r(Harness& h) {
+  ConnId a = h.login("alice");
+  ConnId b = h.login("bob");
+  h.send(a, R"({"type":"join","room":"r"})");
+  h.send(b, R"({"type":"join","room":"r"})");
+  h.next(a);  // joined
+  h.next(a);  // peer-joined: bob
+  h.next(b);  // joined
+  return {a, b};
+}
 
 TEST(SignalingRooms, JoinTellsTheJoinerThePeersAndThePeersTheJoiner) {
   Harness h;
@@ -32,13 +46,7 @@ TEST(SignalingRooms, JoinTellsTheJoinerThePeersAndThePeersTheJoiner) {
 
 TEST(SignalingRooms, RepeatedJoinAnswersAgainWithoutTellingOthers) {
   Harness h;
-  ConnId a = h.login("alice");
-  ConnId b = h.login("bob");
-  h.send(a, R"({"type":"join","room":"r"})");
-  h.send(b, R"({"type":"join","room":"r"})");
-  h.next(a);
-  h.next(a);
-  h.next(b);
+  const auto [a, b] = alice_and_bob_in_room_r(h);
   h.send(b, R"({"type":"join","room":"r"})");
   EXPECT_EQ(h.next(b)["peers"], (json::array{"alice"}));
   EXPECT_TRUE(h.empty(a));
@@ -103,13 +111,7 @@ TEST(SignalingRooms, MessageToARoomYouAreNotInIsRefused) {
 
 TEST(SignalingRooms, LeaveTellsTheLeaverAndThePeers) {
   Harness h;
-  ConnId a = h.login("alice");
-  ConnId b = h.login("bob");
-  h.send(a, R"({"type":"join","room":"r"})");
-  h.send(b, R"({"type":"join","room":"r"})");
-  h.next(a);
-  h.next(a);
-  h.next(b);
+  const auto [a, b] = alice_and_bob_in_room_r(h);
   h.send(a, R"({"type":"leave","room":"r"})");
   json::object l = h.next(a);
   EXPECT_EQ(l["type"], "left");
