@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace peerhub {
@@ -64,6 +65,8 @@ Endpoint parse_endpoint(const std::string& text);
 // Reads a TOML file into `config` (only the keys it names). Throws std::runtime_error naming the file, line
 // and key on a syntax error, an unknown key or a value of the wrong type.
 void load_toml_file(const std::string& path, Config& config);
+// The same for TOML text in memory; `source` names it in errors.
+void load_toml_text(std::string_view text, const std::string& source, Config& config);
 
 // Names the TOML file, like --config (and, being the environment, wins over it).
 inline constexpr const char* kConfigFileVariable = "PEERHUB_CONFIG";

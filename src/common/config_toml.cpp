@@ -1,11 +1,15 @@
 // [server] [tls] [signaling] [[signaling.ice_servers]] [auth] [turn] [media]: keys and types come from the
 // settings table; anything the table does not name is an error, so a typo never silently does nothing.
-#include <toml++/toml.h>
-
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <limits>
 #include <stdexcept>
 #include <string>
+
+#include <toml++/toml.h>
 
 #include "common/config.hpp"
 #include "common/overloaded.hpp"
@@ -170,6 +174,28 @@ void apply_table(const toml::table& root, Config& config) {
 
 }  // namespace
 
+void load_toml_text(std::string_view text, const std::string& source, Config& config) {
+  if (text.size() > kMaxConfigFileBytes) {
+    throw std::runtime_error(source + ": larger than " + std::to_string(kMaxConfigFileBytes) + " bytes");
+  }
+  toml::table root;
+  try {
+    root = toml::parse(text, source);
+  } catch (const toml::parse_error& error) {
+    const auto line = error.source().begin.line;
+    throw std::runtime_error(source + (line > 0 ? ":" + std::to_string(line) : "") + ": " +
+                             std::string(error.description()));
+  }
+  // Fill a copy so that a file with an error changes nothing.
+  Config loaded = config;
+  try {
+    apply_table(root, loaded);
+  } catch (const Located& error) {
+    throw std::runtime_error(source + ":" + std::to_string(error.line) + ": " + error.what());
+  }
+  config = std::move(loaded);
+}
+
 void load_toml_file(const std::string& path, Config& config) {
   // A configuration is a few kilobytes; anything far larger is a wrong path, not a config to read whole.
   if (std::error_code ignored; std::filesystem::is_directory(path, ignored)) {
@@ -180,22 +206,10 @@ void load_toml_file(const std::string& path, Config& config) {
   if (!size_error && size > kMaxConfigFileBytes) {
     throw std::runtime_error(path + ": larger than " + std::to_string(kMaxConfigFileBytes) + " bytes");
   }
-  toml::table root;
-  try {
-    root = toml::parse_file(path);
-  } catch (const toml::parse_error& error) {
-    const auto line = error.source().begin.line;
-    throw std::runtime_error(path + (line > 0 ? ":" + std::to_string(line) : "") + ": " +
-                             std::string(error.description()));
-  }
-  // Fill a copy so that a file with an error changes nothing.
-  Config loaded = config;
-  try {
-    apply_table(root, loaded);
-  } catch (const Located& error) {
-    throw std::runtime_error(path + ":" + std::to_string(error.line) + ": " + error.what());
-  }
-  config = std::move(loaded);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error(path + ": cannot be read: " + std::strerror(errno));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  load_toml_text(text, path, config);
 }
 
 }  // namespace peerhub
