@@ -20,6 +20,9 @@ struct Config {
   // [server]
   std::string http = "127.0.0.1:8080";  // ADDR:PORT; port 0 picks a free one (logged)
   std::string web_dir = "web";
+  // Browser pages whose Origin may open /ws (scheme://host[:port]); empty: any. Clients that send no Origin
+  // (native programs) are not browsers and always may.
+  std::vector<std::string> allowed_origins;
   unsigned workers = 0;             // 0 = one per core
   std::string log_level = "info";   // trace debug info warn error off
   std::string log_format = "text";  // text | json

@@ -87,6 +87,15 @@ void validate(const Config& config) {
     }
   }
 
+  for (const auto& origin : config.allowed_origins) {
+    // Browsers send "scheme://host[:port]" with no path and no trailing slash; anything else never matches.
+    const auto scheme_end = origin.find("://");
+    const bool web_scheme = origin.rfind("http://", 0) == 0 || origin.rfind("https://", 0) == 0;
+    require(web_scheme && scheme_end != std::string::npos && origin.size() > scheme_end + 3 &&
+                origin.find('/', scheme_end + 3) == std::string::npos,
+            "server.allowed_origins: '" + origin + "' is not an origin like https://host:8443");
+  }
+
   require_positive("auth.token_ttl", config.token_ttl_s);
   require(!config.turn_realm.empty(), "turn.realm must not be empty");
   for (const auto& user : config.turn_users) {

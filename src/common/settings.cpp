@@ -14,6 +14,7 @@ namespace {
 constexpr std::array kSettings{
   Setting{"server", "http", "http", "ADDR:PORT", "HTTP and WebSocket listener ADDR:PORT (port 0 picks a free one)", &Config::http},
   Setting{"server", "web", "web", "DIR", "folder of the web client served over HTTP", &Config::web_dir},
+  Setting{"server", "allowed_origins", "allowed-origin", "ORIGIN", "a page origin allowed to open /ws, e.g. https://host:8443 (repeatable; none: any)", &Config::allowed_origins},
   Setting{"server", "workers", "workers", "N", "worker threads, 0 = one per core (at most 256)", &Config::workers},
   Setting{"server", "log_level", "log-level", "LEVEL", "trace, debug, info, warn, error or off", &Config::log_level},
   Setting{"server", "log_format", "log-format", "FORMAT", "text or json (one object per line)", &Config::log_format},

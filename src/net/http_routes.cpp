@@ -1,5 +1,6 @@
 #include "net/http_routes.hpp"
 
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include "net/web_path.hpp"
@@ -15,7 +16,19 @@ void common_headers(http::fields& f) {
   f.set("X-Content-Type-Options", "nosniff");
 }
 
-Routed websocket_upgrade(const Request& req) {
+// A page from another site must not reach the signaling socket with the visitor's network position when the
+// operator named the pages that may (cross-site WebSocket hijacking).
+bool origin_allowed(const Request& req, const HttpServices& services) {
+  if (services.allowed_origins.empty()) return true;
+  const auto origin = req.find(http::field::origin);
+  if (origin == req.end()) return true;  // not a browser
+  for (const auto& allowed : services.allowed_origins) {
+    if (boost::beast::iequals(origin->value(), allowed)) return true;
+  }
+  return false;
+}
+
+Routed websocket_upgrade(const Request& req, const HttpServices& services) {
   // RFC 6455 §4.2.1: GET, Upgrade: websocket, Connection: Upgrade, a 16-byte base64 key, version 13.
   if (req.method() != http::verb::get || !boost::beast::websocket::is_upgrade(req)) {
     return {text_response(req, http::status::upgrade_required, "this endpoint speaks WebSocket\n")};
@@ -24,6 +37,9 @@ Routed websocket_upgrade(const Request& req) {
     auto res = text_response(req, http::status::upgrade_required, "WebSocket version 13 is required\n");
     res.set(http::field::sec_websocket_version, "13");
     return {std::move(res)};
+  }
+  if (!origin_allowed(req, services)) {
+    return {text_response(req, http::status::forbidden, "this page's origin may not open /ws\n")};
   }
   const auto key = req[http::field::sec_websocket_key];
   if (key.size() != 24) return {text_response(req, http::status::bad_request, "bad Sec-WebSocket-Key\n")};
@@ -94,7 +110,7 @@ http::response<http::string_body> text_response(const Request& req, http::status
 Routed route_request(const Request& req, const HttpServices& services) {
   const std::string_view target = req.target();
   const std::string_view path = target.substr(0, target.find('?'));
-  if (path == "/ws") return websocket_upgrade(req);
+  if (path == "/ws") return websocket_upgrade(req, services);
   if (req.method() != http::verb::get && req.method() != http::verb::head) {
     auto res = text_response(req, http::status::method_not_allowed, "only GET and HEAD\n");
     res.set(http::field::allow, "GET, HEAD");

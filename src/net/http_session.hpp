@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/asio/ssl/context.hpp>
 
@@ -20,6 +21,7 @@ struct HttpServices {
   NetMetrics& metrics;
   WsServices& ws;
   std::function<std::string()> metrics_text;
+  std::vector<std::string> allowed_origins;  // empty: any page may open /ws
 };
 
 // Takes over an accepted socket on its worker's thread. With a TLS context the session starts with the TLS

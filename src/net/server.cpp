@@ -86,12 +86,14 @@ int run_server(const Config& config) {
                  config.web_dir, fs_ec.message());
     web_root = std::filesystem::absolute(config.web_dir);
   }
-  HttpServices http{web_root, metrics, ws, [&] {
+  HttpServices http{web_root, metrics, ws,
+                    [&] {
                       std::string out;
                       append_prometheus(metrics, out);
                       router.append_prometheus(out);
                       return out;
-                    }};
+                    },
+                    config.allowed_origins};
   std::unique_ptr<asio::ssl::context> tls;
   std::vector<std::unique_ptr<Worker>> workers;
   for (unsigned i = 0; i < count; ++i) {

@@ -40,6 +40,18 @@ TEST(Validate, TlsNeedsBothFiles) {
             "(valid)");
 }
 
+TEST(Validate, AllowedOriginsAreOrigins) {
+  for (const char* bad : {"call.example", "https://", "https://call.example/", "https://call.example/app",
+                          "ftp://call.example", "*"}) {
+    SCOPED_TRACE(bad);
+    EXPECT_ERROR_MENTIONS([&](Config& c) { c.allowed_origins = {bad}; }, "allowed_origins");
+  }
+  EXPECT_EQ(error_after([](Config& c) {
+              c.allowed_origins = {"https://call.example:8443", "http://127.0.0.1:8080"};
+            }),
+            "(valid)");
+}
+
 TEST(Validate, Workers) {
   EXPECT_EQ(error_after([](Config& c) { c.workers = 256; }), "(valid)");
   EXPECT_ERROR_MENTIONS([](Config& c) { c.workers = 257; }, "server.workers");
