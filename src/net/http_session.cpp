@@ -20,9 +20,6 @@ using boost::system::error_code;
 using tcp = asio::ip::tcp;
 using TlsStream = asio::ssl::stream<TcpSocket>;
 
-constexpr auto kRequestTimeout = std::chrono::seconds(30);  // headers (and TLS handshake) must come by then
-constexpr std::uint32_t kHeaderLimit = 8 * 1024;
-
 TcpSocket& lowest(TcpSocket& s) {
   return s;
 }
@@ -46,7 +43,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
   void start(std::string_view early) {
     if (!early.empty()) {
-      const auto n = std::min(early.size(), static_cast<std::size_t>(kHeaderLimit));
+      const auto n = std::min(early.size(), kHttpHeaderLimit);
       buffer_.commit(boost::asio::buffer_copy(buffer_.prepare(n), boost::asio::buffer(early.data(), n)));
     }
     arm_deadline();
@@ -63,7 +60,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
  private:
   void arm_deadline() {
-    deadline_.expires_after(kRequestTimeout);
+    deadline_.expires_after(kHttpRequestTimeout);
     deadline_.async_wait([weak = this->weak_from_this()](error_code ec) {
       if (ec) return;
       if (auto self = weak.lock()) self->close();
@@ -72,7 +69,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
   void read_request() {
     parser_.emplace();
-    parser_->header_limit(kHeaderLimit);
+    parser_->header_limit(static_cast<std::uint32_t>(kHttpHeaderLimit));
     parser_->body_limit(0);
     http::async_read(stream_, buffer_, *parser_,
                      [self = this->shared_from_this()](error_code ec, std::size_t) { self->on_request(ec); });
@@ -138,7 +135,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   Stream stream_;
   Worker& worker_;
   HttpServices& services_;
-  boost::beast::flat_buffer buffer_{kHeaderLimit};
+  boost::beast::flat_buffer buffer_{kHttpHeaderLimit};
   std::optional<http::request_parser<http::empty_body>> parser_;
   SteadyTimer deadline_;
 };

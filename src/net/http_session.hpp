@@ -2,6 +2,8 @@
 // client, /healthz, /metrics and the /ws upgrade.
 #pragma once
 
+#include <chrono>
+#include <cstddef>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -15,6 +17,10 @@
 #include "net/ws_connection.hpp"
 
 namespace peerhub::net {
+
+// Limits of an HTTP request, whichever path reads it (the plain handshake or an Asio session).
+inline constexpr std::size_t kHttpHeaderLimit = 8 * 1024;
+inline constexpr auto kHttpRequestTimeout = std::chrono::seconds(30);  // head (and TLS handshake) by then
 
 struct HttpServices {
   std::filesystem::path web_root;  // canonical

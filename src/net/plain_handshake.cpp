@@ -12,9 +12,6 @@
 namespace peerhub::net {
 namespace {
 
-constexpr std::size_t kHeaderLimit = 8 * 1024;
-constexpr auto kRequestTimeout = std::chrono::seconds(30);
-
 // The head of a response without a body, as it goes on the wire.
 std::string wire_head(const http::response<http::empty_body>& res) {
   std::string out = "HTTP/1.1 ";
@@ -39,7 +36,7 @@ PlainHandshake::PlainHandshake(int fd, Worker& worker, HttpServices& services)
     : fd_(fd), worker_(worker), services_(services), started_(std::chrono::steady_clock::now()) {
   services_.metrics.http_open++;
   parser_.emplace();
-  parser_->header_limit(kHeaderLimit);
+  parser_->header_limit(static_cast<std::uint32_t>(kHttpHeaderLimit));
   parser_->body_limit(0);
 }
 
@@ -59,7 +56,7 @@ void PlainHandshake::on_poll(std::uint32_t) {
     bytes_.append(buffer, static_cast<std::size_t>(n));
     // A short read drained the socket (level-triggered epoll reports anything that comes later); past the
     // limit the Asio session answers "too large".
-    if (static_cast<std::size_t>(n) < sizeof buffer || bytes_.size() > kHeaderLimit) break;
+    if (static_cast<std::size_t>(n) < sizeof buffer || bytes_.size() > kHttpHeaderLimit) break;
   }
   parse();
 }
@@ -67,7 +64,8 @@ void PlainHandshake::on_poll(std::uint32_t) {
 void PlainHandshake::parse() {
   boost::beast::error_code ec;
   const std::size_t consumed = parser_->put(boost::asio::buffer(bytes_), ec);
-  if (ec == http::error::need_more && bytes_.size() <= kHeaderLimit) return;  // wait for the rest of the head
+  if (ec == http::error::need_more && bytes_.size() <= kHttpHeaderLimit)
+    return;  // wait for the rest of the head
   if (!ec && parser_->is_done()) {
     const auto target = parser_->get().target();
     if (target.substr(0, target.find('?')) == "/ws") return become_websocket(consumed);
@@ -112,7 +110,7 @@ void PlainHandshake::hand_to_asio() {
 }
 
 void PlainHandshake::on_tick(std::chrono::steady_clock::time_point now) {
-  if (now - started_ > kRequestTimeout) close();
+  if (now - started_ > kHttpRequestTimeout) close();
 }
 
 void PlainHandshake::on_shutdown() {

@@ -32,10 +32,6 @@ bool Poller::add(int fd, Client* client) {
   return ::epoll_ctl(watch_.native_handle(), EPOLL_CTL_ADD, fd, &ev) == 0;
 }
 
-void Poller::want_write(int fd, Client* client, bool on) {
-  watch(fd, client, true, on);
-}
-
 void Poller::watch(int fd, Client* client, bool read, bool write) {
   epoll_event ev{};
   ev.events = (read ? kReadEvents : 0u) | (write ? static_cast<std::uint32_t>(EPOLLOUT) : 0u);

@@ -42,7 +42,6 @@ class Poller {
   void start();
   // Returns false (errno set) when the kernel refuses the descriptor.
   bool add(int fd, Client* client);
-  void want_write(int fd, Client* client, bool on);
   // Points the descriptor's entry at another client (a connection that changed hands) and sets what it waits
   // for: EPOLLIN, plus EPOLLOUT when `write`; `read` false pauses reading.
   void watch(int fd, Client* client, bool read, bool write);

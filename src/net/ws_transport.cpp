@@ -76,10 +76,9 @@ void PlainWsConnection::start_writing() {
     const ssize_t n = ::send(fd_, out_.data() + out_sent_, out_.size() - out_sent_, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && would_block(errno)) {
-      if (!want_write_) {
-        want_write_ = true;
-        writing_ = true;
-        worker().poller().want_write(fd_, this, true);
+      if (!writing_) {
+        writing_ = true;  // until EPOLLOUT says the socket takes bytes again
+        worker().poller().watch(fd_, this, true, true);
       }
       return;
     }
@@ -89,10 +88,9 @@ void PlainWsConnection::start_writing() {
     }
     wrote(static_cast<std::size_t>(n));
   }
-  if (want_write_ && open()) {
-    want_write_ = false;
+  if (writing_ && open()) {
     writing_ = false;
-    worker().poller().want_write(fd_, this, false);
+    worker().poller().watch(fd_, this, true, false);
   }
 }
 

@@ -31,7 +31,6 @@ class PlainWsConnection final : public WsConnection, private Poller::Client {
 
   int fd_ = -1;
   bool in_poller_ = false;
-  bool want_write_ = false;
 };
 
 class TlsWsConnection final : public WsConnection {
