@@ -4,7 +4,10 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <string>
 #include <string_view>
+
+#include "common/json_string.hpp"
 
 namespace peerhub::log {
 namespace {
@@ -48,8 +51,8 @@ void append_time(spdlog::memory_buf_t& dest, spdlog::log_clock::time_point time)
   append(dest, fraction.data());
 }
 
-// JSON string escaping (RFC 8259 §7); in text mode only the characters that would break the line.
-void append_escaped(spdlog::memory_buf_t& dest, std::string_view text, bool json) {
+// Text mode: only the characters that would break the line are escaped (JSON mode uses append_json_string).
+void append_escaped(spdlog::memory_buf_t& dest, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   for (char c : text) {
     const auto byte = static_cast<unsigned char>(c);
@@ -58,9 +61,6 @@ void append_escaped(spdlog::memory_buf_t& dest, std::string_view text, bool json
     } else if (c == '\r') {
       append(dest, "\\r");
     } else if (c == '\t') {
-      append(dest, json ? "\\t" : "\t");
-    } else if (json && (c == '"' || c == '\\')) {
-      dest.push_back('\\');
       dest.push_back(c);
     } else if (byte < 0x20 || byte == 0x7f) {
       const std::array<char, 6> escape{'\\', 'u', '0', '0', kHex[byte >> 4], kHex[byte & 0xf]};
@@ -80,15 +80,17 @@ void LineFormatter::format(const spdlog::details::log_msg& msg, spdlog::memory_b
     append_time(dest, msg.time);
     append(dest, "\",\"level\":\"");
     append(dest, level_name(msg.level));
-    append(dest, "\",\"msg\":\"");
-    append_escaped(dest, message, true);
-    append(dest, "\"}\n");
+    append(dest, "\",\"msg\":");
+    std::string escaped;
+    append_json_string(escaped, message);
+    append(dest, escaped);
+    append(dest, "}\n");
   } else {
     append_time(dest, msg.time);
     dest.push_back(' ');
     append(dest, level_name(msg.level));
     dest.push_back(' ');
-    append_escaped(dest, message, false);
+    append_escaped(dest, message);
     dest.push_back('\n');
   }
 }

@@ -10,11 +10,11 @@
 #include <string>
 #include <string_view>
 
+#include "common/json_string.hpp"
+
 namespace peerhub::signaling {
 
-// Appends `s` as a JSON string literal with its quotes (RFC 8259 §7): '"', '\\' and control characters are
-// escaped, everything else (valid UTF-8 from the parser) is copied as is.
-void append_json_string(std::string& out, std::string_view s);
+using peerhub::append_json_string;
 
 // Appends `v` serialized.
 void append_json_value(std::string& out, const boost::json::value& v);
