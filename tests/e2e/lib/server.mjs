@@ -1,7 +1,8 @@
 // Starts the real peerhub binary (PEERHUB_BIN) on a free loopback port and stops it again, always.
 //
-// Every spawned process has a safety net: it is killed with SIGKILL after `timeoutMs`, and every process
-// still running when the test process exits is killed too, so a failing test never leaves a server behind.
+// Every spawned process has a safety net: it is killed with SIGKILL after `timeoutMs` (10 minutes: a browser suite
+// shares one server across its tests), and every process still running when the test process exits is killed
+// too, so a failing test never leaves a server behind.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,7 +37,7 @@ export function tempDir(prefix = 'peerhub-e2e-') {
 
 // Starts `peerhub --http 127.0.0.1:0 ...args` and resolves once it logged `listening service=http(s) addr=...`.
 // Returns { url, wsUrl, port, pid, proc, stderr(), stop(signal) -> Promise<{ code, signal }>, exited }.
-export async function startPeerhub({ args = [], env = {}, timeoutMs = 60000, startupMs = 10000, http = true } = {}) {
+export async function startPeerhub({ args = [], env = {}, timeoutMs = 600000, startupMs = 10000, http = true } = {}) {
   const argv = http ? ['--http', '127.0.0.1:0', ...args] : args;
   const proc = spawn(peerhubBin(), argv, {
     env: { ...process.env, ...env },
