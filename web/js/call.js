@@ -11,7 +11,9 @@ import { Signaling, describeStatus } from './signaling.js';
 import { StatsPanel } from './stats.js';
 import { $, bindStatus, el, notify, showState } from './ui.js';
 
-const RING_TIMEOUT_MS = 30000;
+const params = new URLSearchParams(location.search);
+// How long a call rings before it counts as unanswered: 30 s, or ?ring=<seconds> (1 to 120).
+const RING_TIMEOUT_MS = Math.min(Math.max(Number(params.get('ring')) || 30, 1), 120) * 1000;
 const LIST_INTERVAL_MS = 4000;
 
 const sig = new Signaling();
@@ -53,7 +55,6 @@ function stageText(state) {
 
 // ---- login and the list of people online ----
 
-const params = new URLSearchParams(location.search);
 $('#name').value = params.get('name') || localStorage.getItem('peerhub.name') || '';
 $('#login-form').addEventListener('submit', async (event) => {
   event.preventDefault();

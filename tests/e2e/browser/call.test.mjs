@@ -217,3 +217,41 @@ test('an ICE restart renegotiates in place and media keeps flowing', async (t) =
   assert.ok((await keepsDecoding(pete)).flowing);
   assert.ok(await framesDecoded(pete) > 0);
 });
+
+test('an unanswered call gives up after the ring time and tells both sides', async (t) => {
+  const uma = await openPage(browser, `${server.url}/call.html?ring=2`, { name: 'uma', t });
+  const vic = await openPage(browser, `${server.url}/call.html`, { name: 'vic', t });
+  await loginCall(uma, 'uma');
+  await loginCall(vic, 'vic');
+  await placeCall(uma, vic, 'vic');
+  assert.match(await waitNotice(uma, /did not answer/), /vic did not answer/);
+  await waitState(uma, 'idle');
+  // The callee's "is calling" goes away when the caller gives up.
+  await waitState(vic, 'idle');
+  assert.match(await waitNotice(vic, /before you answered/), /uma hung up before you answered/);
+});
+
+test('camera, microphone and frame rate switched during a call replace the sent tracks', async (t) => {
+  const [walt, xena] = await twoPeople(t, 'walt', 'xena');
+  await connectCall(walt, xena, 'xena');
+  const cameras = await walt.evaluate(() => [...document.querySelectorAll('#camera-select option')].map((o) => o.value));
+  const mics = await walt.evaluate(() => [...document.querySelectorAll('#mic-select option')].map((o) => o.value));
+  assert.ok(cameras.length >= 1 && mics.length >= 1, 'devices are listed from enumerateDevices()');
+  const sent = () => walt.evaluate(() => ({
+    video: window.peerhub.media.senders.video.track.id, audio: window.peerhub.media.senders.audio.track.id,
+  }));
+  const before = await sent();
+  await walt.selectOption('#camera-select', cameras.at(-1));
+  await walt.waitForFunction((id) => window.peerhub.media.senders.video.track.id !== id, before.video);
+  await walt.selectOption('#mic-select', mics.at(-1));
+  await walt.waitForFunction((id) => window.peerhub.media.senders.audio.track.id !== id, before.audio);
+  assert.ok((await keepsDecoding(xena)).flowing, 'xena decodes the new camera');
+  const audioBefore = await audioPacketsReceived(xena);
+  await xena.waitForTimeout(1000);
+  assert.ok(await audioPacketsReceived(xena) > audioBefore, 'xena receives audio from the new microphone');
+
+  await walt.selectOption('#fps', '15');
+  await walt.waitForFunction(() => window.peerhub.media.cameraTrack.getSettings().frameRate <= 15.5, null,
+    { timeout: 10000 });
+  assert.ok((await keepsDecoding(xena)).flowing);
+});
