@@ -27,7 +27,6 @@ export function roomFor(name) {
 // Words for what is wrong with a broadcast name, or '' when it can be used.
 export function checkBroadcastName(name) {
   if (!name) return 'Give the broadcast a name, e.g. town-hall.';
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'A broadcast name cannot contain control characters.';
   const limit = MAX_NAME_BYTES - ROOM_PREFIX.length;
   if (new TextEncoder().encode(name).length > limit) return `A broadcast name is at most ${limit} characters.`;
@@ -56,7 +55,8 @@ export function describeRoomError(message) {
   switch (message.code) {
     case 'room-full': {
       const most = /at most (\d+)/.exec(message.message ?? '')?.[1];
-      return `This broadcast is full${most ? `: the server allows ${most} people in it (watchers and broadcaster)` : ''}.`;
+      const limit = most ? `: the server allows ${most} people in it, the broadcaster included` : '';
+      return `This broadcast is full${limit}.`;
     }
     case 'rate-limited':
       return 'The server is receiving too many messages from this page; some were dropped.';
