@@ -1,0 +1,36 @@
+// Cutting a TCP or TLS byte stream into STUN messages and ChannelData messages (RFC 8656 §12.5, RFC 8489
+// §6.2.2), which follow each other with no other framing. The first byte tells them apart (RFC 7983): 0..3 is
+// STUN, 64..79 is ChannelData; anything else cannot be framed and the connection should be closed.
+//
+// Driving contract: after every read, call next_frame() on the unconsumed bytes; when it says stun or
+// channel_data and `size` bytes are buffered, hand exactly those bytes to Message::parse() or
+// ChannelData::parse(.., Transport::stream), drop them, and ask again. A frame is never over 65556 bytes, so
+// a receive buffer of that size always makes progress.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "stun/types.hpp"
+
+namespace peerhub::stun {
+
+enum class FrameKind : std::uint8_t {
+  unknown,       // fewer than 4 bytes buffered: read at least `size` (4) before asking again
+  stun,          // a STUN message of `size` bytes (20 + its length field)
+  channel_data,  // a ChannelData message of `size` bytes (4 + its length padded to 4)
+  invalid,       // not a frame this server accepts; `error` says why
+};
+
+struct Frame {
+  FrameKind kind = FrameKind::unknown;
+  std::size_t size = 0;
+  Error error = Error::none;
+};
+
+inline constexpr std::size_t kMaxFrameSize = 4 + 0xFFFF + 1;  // the larger of ChannelData and STUN
+
+Frame next_frame(std::span<const std::uint8_t> buffered);
+
+}  // namespace peerhub::stun
