@@ -14,7 +14,7 @@ export CCACHE_BASEDIR ?= $(CURDIR)
 CMAKE_FLAGS ?=
 CMAKE_FLAGS += -DPEERHUB_WERROR=$(WERROR) "-DCMAKE_CXX_FLAGS=$(CXXFLAGS) -fdebug-prefix-map=$(CURDIR)=."
 
-.PHONY: all install build run test unit asan integration fuzz bench format format-check clean
+.PHONY: all install build run test unit asan integration e2e fuzz bench format format-check clean
 
 all: build
 
@@ -28,10 +28,11 @@ build: install
 run: build
 	$(BUILD)/bin/peerhub --http 127.0.0.1:8080 --web web $(ARGS)
 
-# Unit tests, the same under ASan+UBSan, the integration tests against the real binary, short fuzz runs: one
-# after the other, each timed, with a summary of counts and times at the end (scripts/test-stages.sh).
+# Unit tests, the same under ASan+UBSan, the integration tests against the real binary, the browser tests (the
+# web client in headless Chromium against the real binary), short fuzz runs: one after the other, each timed, with
+# a summary of counts and times at the end (scripts/test-stages.sh).
 test:
-	+@MAKE="$(MAKE)" scripts/test-stages.sh install build format-check unit asan integration fuzz
+	+@MAKE="$(MAKE)" scripts/test-stages.sh install build format-check unit asan integration e2e fuzz
 
 unit:
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -45,6 +46,11 @@ asan: install
 # In a network namespace with only loopback where the machine allows it (see scripts/integration.sh).
 integration: build
 	scripts/integration.sh $(abspath $(BUILD))/bin/peerhub
+
+# The web client (web/) served by the binary, in headless Chromium; isolated the same way (see scripts/e2e.sh).
+# Screenshots go to tests/e2e/artifacts (E2E_ARTIFACTS).
+e2e: build
+	scripts/e2e.sh $(abspath $(BUILD))/bin/peerhub
 
 fuzz: install
 	CC=clang CXX=clang++ cmake -S . -B $(BUILD_FUZZ) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPEERHUB_FUZZ=ON $(CMAKE_FLAGS)

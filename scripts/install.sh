@@ -11,6 +11,7 @@ packages=(
   libspdlog-dev libcli11-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev googletest
   clang libclang-rt-14-dev clang-format    # libFuzzer and the sanitizer runtime; formatting
+  chromium chromium-driver                 # the headless browser of the browser tests (tests/e2e/browser)
 )
 # Node runs the integration tests and the reference server. A machine may have it from elsewhere (with its own
 # npm); only then is Debian's left out.

@@ -22,7 +22,7 @@ counts() {
     echo "fuzz-smoke: $(grep -cE '^fuzz-smoke: \S+ +ok ' "$log") targets ok," \
       "$(grep -cE '^fuzz-smoke: \S+ +FAILED' "$log") failed"
   fi
-  grep -E '^format-check: |^integration: ' "$log" | sed 's/^[a-z-]*: //'
+  grep -E '^format-check: |^integration: |^e2e: ' "$log" | sed 's/^[a-z0-9-]*: //'
 }
 
 rows=()
