@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "stun/types.hpp"
 
@@ -34,6 +35,7 @@ class ChannelData {
   // bad_channel_number, channel_data_padding (UDP: more than the data and 3 padding bytes; stream: not
   // exactly the data padded to 4).
   static Result<ChannelData> parse(std::span<const std::uint8_t> bytes, Transport transport);
+  static Result<ChannelData> parse(std::vector<std::uint8_t>&&, Transport) = delete;  // would dangle
 
   std::uint16_t channel() const { return channel_; }
   std::span<const std::uint8_t> data() const { return data_; }

@@ -22,6 +22,7 @@
 #include <iterator>
 #include <optional>
 #include <span>
+#include <vector>
 
 #include "stun/types.hpp"
 
@@ -86,6 +87,8 @@ class Message {
  public:
   // Validates the framing described at the top of this file.
   static Result<Message> parse(std::span<const std::uint8_t> bytes);
+  // The view would outlive a temporary vector.
+  static Result<Message> parse(std::vector<std::uint8_t>&&) = delete;
 
   std::uint16_t type() const { return type_; }
   Method method() const { return method_of(type_); }

@@ -58,8 +58,17 @@ TEST(StunMessage, MessageTypeInterleavesClassAndMethod) {
   }
 }
 
+// The view points into the caller's bytes: parsing a temporary vector does not compile.
+template <class T>
+constexpr bool kParses = requires(T&& bytes) {
+  Message::parse(std::forward<T>(bytes));
+};
+static_assert(!kParses<std::vector<std::uint8_t>>);
+static_assert(kParses<const std::vector<std::uint8_t>&>);
+
 TEST(StunMessage, HeaderOnly) {
-  const auto m = Message::parse(message(0x0101, {}));
+  const Wire wire = message(0x0101, {});
+  const auto m = Message::parse(wire);
   ASSERT_TRUE(m.ok());
   EXPECT_EQ(m->method(), Method::binding);
   EXPECT_EQ(m->cls(), Class::success);
@@ -121,8 +130,9 @@ TEST(StunMessage, AttributeRunningPastTheEnd) {
 }
 
 TEST(StunMessage, AttributePaddingIsWalked) {
-  const auto m = Message::parse(message(
-      kBindingRequest, {attribute(0x0006, {'a'}), attribute(0x8022, {'b', 'c'}), attribute(0x0025, {})}));
+  const Wire wire = message(kBindingRequest,
+                            {attribute(0x0006, {'a'}), attribute(0x8022, {'b', 'c'}), attribute(0x0025, {})});
+  const auto m = Message::parse(wire);
   ASSERT_TRUE(m.ok());
   EXPECT_EQ(types_of(*m), (std::vector<std::uint16_t>{0x0006, 0x8022, 0x0025}));
   EXPECT_EQ(*m->get<attr::Username>(), "a");
@@ -146,8 +156,8 @@ TEST(StunMessage, IntegrityAndFingerprintSizesAreChecked) {
 
 // §14.5: after MESSAGE-INTEGRITY only MESSAGE-INTEGRITY-SHA256 and FINGERPRINT count.
 TEST(StunMessage, AttributesAfterIntegrityAreIgnored) {
-  const auto m =
-      Message::parse(message(kBindingRequest, {kUser, kIntegrity, kSoftware, kIntegrity, kFingerprint}));
+  const Wire wire = message(kBindingRequest, {kUser, kIntegrity, kSoftware, kIntegrity, kFingerprint});
+  const auto m = Message::parse(wire);
   ASSERT_TRUE(m.ok());
   EXPECT_EQ(types_of(*m), (std::vector<std::uint16_t>{0x0006, 0x0008, 0x8028}));
   EXPECT_EQ(m->ignored_attributes(), 2U);
@@ -159,13 +169,15 @@ TEST(StunMessage, AttributesAfterIntegrityAreIgnored) {
 
 // §14.6: after MESSAGE-INTEGRITY-SHA256 only FINGERPRINT counts, including a MESSAGE-INTEGRITY.
 TEST(StunMessage, AttributesAfterIntegritySha256AreIgnored) {
-  const auto m = Message::parse(message(kBindingRequest, {kUser, kIntegrity, kIntegritySha256, kIntegrity,
-                                                          kSoftware, kIntegritySha256, kFingerprint}));
+  const Wire wire = message(kBindingRequest, {kUser, kIntegrity, kIntegritySha256, kIntegrity, kSoftware,
+                                              kIntegritySha256, kFingerprint});
+  const auto m = Message::parse(wire);
   ASSERT_TRUE(m.ok());
   EXPECT_EQ(types_of(*m), (std::vector<std::uint16_t>{0x0006, 0x0008, 0x001C, 0x8028}));
   EXPECT_EQ(m->ignored_attributes(), 3U);
 
-  const auto sha_first = Message::parse(message(kBindingRequest, {kIntegritySha256, kIntegrity, kUser}));
+  const Wire sha_first_wire = message(kBindingRequest, {kIntegritySha256, kIntegrity, kUser});
+  const auto sha_first = Message::parse(sha_first_wire);
   ASSERT_TRUE(sha_first.ok());
   EXPECT_EQ(types_of(*sha_first), (std::vector<std::uint16_t>{0x001C}));
   EXPECT_EQ(sha_first->integrity_offset(), 0U);  // the MESSAGE-INTEGRITY after it does not count
@@ -173,20 +185,23 @@ TEST(StunMessage, AttributesAfterIntegritySha256AreIgnored) {
 
 // §14.7: FINGERPRINT is the last attribute; what follows is not even walked.
 TEST(StunMessage, AttributesAfterFingerprintAreIgnored) {
-  const auto m = Message::parse(message(kBindingRequest, {kUser, kFingerprint, kSoftware}));
+  const Wire wire = message(kBindingRequest, {kUser, kFingerprint, kSoftware});
+  const auto m = Message::parse(wire);
   ASSERT_TRUE(m.ok());
   EXPECT_EQ(types_of(*m), (std::vector<std::uint16_t>{0x0006, 0x8028}));
   EXPECT_TRUE(m->bytes_after_fingerprint());
   EXPECT_FALSE(m->has(AttrType::software));
   // Even bytes that are no attribute at all.
-  const auto junk = Message::parse(message(kBindingRequest, {kFingerprint, attribute(0x0006, {}, 0xFFFF)}));
+  const Wire junk_wire = message(kBindingRequest, {kFingerprint, attribute(0x0006, {}, 0xFFFF)});
+  const auto junk = Message::parse(junk_wire);
   ASSERT_TRUE(junk.ok());
   EXPECT_EQ(types_of(*junk), (std::vector<std::uint16_t>{0x8028}));
 }
 
 TEST(StunMessage, FindReturnsTheFirst) {
-  const auto m = Message::parse(message(
-      0x0008, {attribute(0x0012, {0, 1, 0, 1, 0, 0, 0, 1}), attribute(0x0012, {0, 1, 0, 2, 0, 0, 0, 2})}));
+  const Wire wire = message(
+      0x0008, {attribute(0x0012, {0, 1, 0, 1, 0, 0, 0, 1}), attribute(0x0012, {0, 1, 0, 2, 0, 0, 0, 2})});
+  const auto m = Message::parse(wire);
   ASSERT_TRUE(m.ok());
   EXPECT_EQ(m->find(AttrType::xor_peer_address)->value[3], 1);
   int peers = 0;
@@ -196,10 +211,10 @@ TEST(StunMessage, FindReturnsTheFirst) {
 }
 
 TEST(StunMessage, UnknownComprehensionRequiredAttributes) {
-  const auto m =
-      Message::parse(message(kBindingRequest, {attribute(0x0003, Wire(4, 0)), kUser, attribute(0x7FFF, {}),
-                                               attribute(0xC001, {1}), attribute(0x0003, Wire(4, 0)),
-                                               attribute(0x001A, {}), kIntegrity, attribute(0x0002, {})}));
+  const Wire wire = message(kBindingRequest, {attribute(0x0003, Wire(4, 0)), kUser, attribute(0x7FFF, {}),
+                                              attribute(0xC001, {1}), attribute(0x0003, Wire(4, 0)),
+                                              attribute(0x001A, {}), kIntegrity, attribute(0x0002, {})});
+  const auto m = Message::parse(wire);
   ASSERT_TRUE(m.ok());
   // 0xC001 is comprehension-optional, the second 0x0003 is listed once, 0x0002 comes after MESSAGE-INTEGRITY.
   const UnknownTypes unknown = m->unknown_comprehension_required();
@@ -219,7 +234,8 @@ TEST(StunMessage, UnknownListIsBounded) {
     const Wire a = attribute(t, {});
     body.insert(body.end(), a.begin(), a.end());
   }
-  const auto m = Message::parse(message(kBindingRequest, {body}));
+  const Wire wire = message(kBindingRequest, {body});
+  const auto m = Message::parse(wire);
   ASSERT_TRUE(m.ok());
   EXPECT_EQ(m->unknown_comprehension_required().count, 16U);
 }

@@ -1,8 +1,11 @@
 // Hand-made STUN bytes for the tests: a header and attributes put together with any length, right or wrong.
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <iterator>
 #include <optional>
 #include <vector>
 
@@ -10,19 +13,16 @@ namespace peerhub::stun::test {
 
 using Wire = std::vector<std::uint8_t>;
 
-inline void put16(Wire& w, unsigned v) {
-  w.push_back(static_cast<std::uint8_t>(v >> 8));
-  w.push_back(static_cast<std::uint8_t>(v));
-}
-
 // One attribute: type, length (the value's size unless given), value, zero padding to 4.
-inline Wire attribute(std::uint16_t type, Wire value, std::optional<std::uint16_t> length = std::nullopt) {
-  Wire w;
-  put16(w, type);
-  put16(w, length.value_or(static_cast<std::uint16_t>(value.size())));
-  w.insert(w.end(), value.begin(), value.end());
-  while (w.size() % 4 != 0)
-    w.push_back(0);
+inline Wire attribute(std::uint16_t type, const Wire& value,
+                      std::optional<std::uint16_t> length = std::nullopt) {
+  const std::uint16_t n = length.value_or(static_cast<std::uint16_t>(value.size()));
+  Wire w((4 + value.size() + 3) / 4 * 4, 0);
+  w[0] = static_cast<std::uint8_t>(type >> 8);
+  w[1] = static_cast<std::uint8_t>(type);
+  w[2] = static_cast<std::uint8_t>(n >> 8);
+  w[3] = static_cast<std::uint8_t>(n);
+  std::copy(value.begin(), value.end(), w.begin() + 4);
   return w;
 }
 
@@ -33,11 +33,17 @@ inline Wire message(std::uint16_t type, std::initializer_list<Wire> attributes,
   Wire body;
   for (const Wire& a : attributes)
     body.insert(body.end(), a.begin(), a.end());
-  Wire w;
-  put16(w, type);
-  put16(w, length.value_or(static_cast<std::uint16_t>(body.size())));
-  w.insert(w.end(), {0x21, 0x12, 0xA4, 0x42, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
-  w.insert(w.end(), body.begin(), body.end());
+  const std::uint16_t n = length.value_or(static_cast<std::uint16_t>(body.size()));
+  Wire w(20 + body.size(), 0);
+  w[0] = static_cast<std::uint8_t>(type >> 8);
+  w[1] = static_cast<std::uint8_t>(type);
+  w[2] = static_cast<std::uint8_t>(n >> 8);
+  w[3] = static_cast<std::uint8_t>(n);
+  const std::uint8_t cookie[] = {0x21, 0x12, 0xA4, 0x42};
+  std::copy(std::begin(cookie), std::end(cookie), w.begin() + 4);
+  for (std::size_t i = 0; i < 12; ++i)
+    w[8 + i] = static_cast<std::uint8_t>(i + 1);
+  std::copy(body.begin(), body.end(), w.begin() + 20);
   return w;
 }
 
