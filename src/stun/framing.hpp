@@ -1,11 +1,12 @@
 // Cutting a TCP or TLS byte stream into STUN messages and ChannelData messages (RFC 8656 §12.5, RFC 8489
-// §6.2.2), which follow each other with no other framing. The first byte tells them apart (RFC 7983): 0..3 is
-// STUN, 64..79 is ChannelData; anything else cannot be framed and the connection should be closed.
+// §6.2.2), which follow each other with no other framing. The first byte tells them apart: its two top bits
+// clear is STUN (RFC 8489 §5; the magic cookie confirms it once 8 bytes are in), 64..79 is ChannelData
+// (RFC 7983); anything else cannot be framed and the connection should be closed.
 //
 // Driving contract: after every read, call next_frame() on the unconsumed bytes; when it says stun or
 // channel_data and `size` bytes are buffered, hand exactly those bytes to Message::parse() or
-// ChannelData::parse(.., Transport::stream), drop them, and ask again. A frame is never over 65556 bytes, so
-// a receive buffer of that size always makes progress.
+// ChannelData::parse(.., Transport::stream), drop them, and ask again. A frame is never over kMaxFrameSize
+// (65552) bytes, so a receive buffer of that size always makes progress.
 #pragma once
 
 #include <cstddef>
@@ -29,7 +30,9 @@ struct Frame {
   Error error = Error::none;
 };
 
-inline constexpr std::size_t kMaxFrameSize = 4 + 0xFFFF + 1;  // the larger of ChannelData and STUN
+// The larger of STUN (20 + 0xFFFC) and ChannelData (4 + 0x10000 on a stream).
+inline constexpr std::size_t kMaxFrameSize = kMaxMessageSize;
+static_assert(kMaxFrameSize >= 4 + 0x10000);
 
 Frame next_frame(std::span<const std::uint8_t> buffered);
 

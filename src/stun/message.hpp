@@ -42,7 +42,9 @@ struct UnknownTypes {
   std::size_t count = 0;
 
   bool empty() const { return count == 0; }
-  std::span<const std::uint16_t> list() const { return {types.data(), count}; }
+  std::span<const std::uint16_t> list() const& { return {types.data(), count}; }
+  // `for (t : m.unknown_comprehension_required().list())` would read a destroyed temporary (before C++23).
+  std::span<const std::uint16_t> list() && = delete;
   void add(std::uint16_t type);
 };
 
