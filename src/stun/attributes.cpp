@@ -47,34 +47,6 @@ std::string_view as_text(Bytes v) {
 
 }  // namespace
 
-bool PasswordAlgorithmEntry::operator==(const PasswordAlgorithmEntry& other) const {
-  return algorithm == other.algorithm &&
-         std::equal(parameters.begin(), parameters.end(), other.parameters.begin(), other.parameters.end());
-}
-
-std::uint16_t AttributeTypeList::operator[](std::size_t i) const {
-  return wire::u16(raw_, 2 * i);
-}
-
-PasswordAlgorithmEntry PasswordAlgorithmList::Iterator::operator*() const {
-  return {wire::u16(raw_, at_), raw_.subspan(at_ + 4, wire::u16(raw_, at_ + 2))};
-}
-
-// decode_password_algorithms() proved the entries fit; the last one's padding may be the attribute's own.
-PasswordAlgorithmList::Iterator& PasswordAlgorithmList::Iterator::operator++() {
-  at_ = std::min(raw_.size(), at_ + 4 + wire::padded(wire::u16(raw_, at_ + 2)));
-  return *this;
-}
-
-PasswordAlgorithmList::Iterator PasswordAlgorithmList::end() const {
-  return {raw_, raw_.size()};
-}
-
-bool PasswordAlgorithmList::contains(std::uint16_t algorithm) const {
-  return std::any_of(begin(), end(),
-                     [&](const PasswordAlgorithmEntry& e) { return e.algorithm == algorithm; });
-}
-
 namespace detail {
 
 Result<Address> decode_address(Bytes v, bool xored, const TransactionId& id) {

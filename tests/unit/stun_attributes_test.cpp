@@ -272,6 +272,12 @@ TEST(StunAttributes, PasswordAlgorithms) {
   EXPECT_EQ(decode_error<attr::PasswordAlgorithms>({0, 1, 0}), Error::bad_value);           // half an entry
   EXPECT_EQ(decode_error<attr::PasswordAlgorithms>({0, 1, 0, 4, 1, 2}), Error::bad_value);  // parameters cut
   EXPECT_EQ(decode_error<attr::PasswordAlgorithms>({0, 1, 0, 2, 1, 2}), Error::none);       // padding outside
+  // A list made over bytes that were never checked still stays inside them.
+  const Wire junk = {0, 1, 0, 9, 1, 2, 0, 3, 0};
+  std::size_t seen = 0;
+  for (const PasswordAlgorithmEntry& e : PasswordAlgorithmList(junk))
+    seen += 1 + e.parameters.size();
+  EXPECT_EQ(seen, 1U + 5);
   EXPECT_EQ(decode_error<attr::PasswordAlgorithm>({}), Error::bad_value);
   EXPECT_EQ(decode_error<attr::PasswordAlgorithm>({0, 1, 0, 0, 0, 2, 0, 0}), Error::bad_value);  // two
 }
