@@ -230,8 +230,10 @@ sig.on('leave', ({ name, reason }) => {
 });
 
 sig.on('error', (message) => {
-  if (message.code === 'unknown-target' && call.state === 'calling') {
-    endCall(`${call.partner} is not online.`);
+  if (message.code === 'unknown-target') {
+    // While calling: the callee is not there. Otherwise it is about a call that is over (candidates that were
+    // on their way when it ended): nothing to tell.
+    if (call.state === 'calling') endCall(`${call.partner} is not online.`);
     return;
   }
   notify(message.message || 'The server reported an error.');
