@@ -60,7 +60,7 @@ test('a call: both sides decode video, audio arrives, chat both ways, a file arr
 
     // The stats panel shows the selected pair (host candidates on loopback) and decoded frames.
     await alice.waitForFunction(() => document.querySelector('#stats').dataset.pairType === 'host');
-    await screenshot(alice, 'call');
+    await screenshot(alice, 'call', { fullPage: true });
 
     await alice.click('#hangup');
     await waitState(alice, 'idle');
