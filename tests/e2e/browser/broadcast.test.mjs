@@ -2,56 +2,23 @@
 // own RTCPeerConnection from the broadcaster. Watchers come and go without disturbing the others, a watcher who
 // opens the link early gets the picture when the broadcast starts, and a taken broadcast name is said in words.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launchBrowser, openPage, screenshot, webRoot } from '../lib/browser.mjs';
-import { keepsDecoding, waitNotice, waitState } from '../lib/pages.mjs';
+import { test } from 'node:test';
+import { openPage, screenshot, suiteServerAndBrowser, webRoot } from '../lib/browser.mjs';
+import { keepsDecoding, waitDecoding, waitNotice, waitState } from '../lib/pages.mjs';
 import { startPeerhub } from '../lib/server.mjs';
 
 const WEB = webRoot();
 // A watcher page has one connection, to the broadcaster.
 const WATCHER_PC = 'window.peerhub.pcs[0]';
 
-let server;
-let browser;
+const suite = suiteServerAndBrowser();
 
-before(async () => {
-  server = await startPeerhub({ args: ['--web', WEB] });
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop('SIGKILL');
-});
-
-async function open(t, query, name, base = server.url) {
-  return openPage(browser, `${base}/broadcast.html${query}`, { name, t });
+async function open(t, query, name, base = suite.server.url) {
+  return openPage(suite.browser, `${base}/broadcast.html${query}`, { name, t });
 }
 
-// What the watcher sees: frames its connection decoded (getStats) and the size of its <video>.
-async function watcherSees(page) {
-  return page.evaluate(async () => {
-    const pc = window.peerhub.pcs[0];
-    let frames = 0;
-    for (const s of pc ? (await pc.getStats()).values() : []) {
-      if (s.type === 'inbound-rtp' && s.kind === 'video') frames += s.framesDecoded ?? 0;
-    }
-    return { frames, width: document.querySelector('#watch-video').videoWidth };
-  });
-}
-
-// Polled from here rather than with page.waitForFunction: that takes the promise an async predicate returns as
-// a truthy value and stops at once, whatever the promise then says.
-async function waitWatcherDecoding(page, { minFrames = 1, timeout = 20000 } = {}) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const seen = await watcherSees(page);
-    if (seen.frames >= minFrames && seen.width > 0) return seen;
-    if (Date.now() > deadline) {
-      throw new Error(`watcher '${page.peerhubName}' decoded ${seen.frames} frames (video width ${seen.width}), ` +
-        `wanted ${minFrames}, within ${timeout} ms\n${page.consoleLog()}`);
-    }
-    await page.waitForTimeout(250);
-  }
+function waitWatcherDecoding(page, { minFrames = 1, timeout = 20000 } = {}) {
+  return waitDecoding(page, { pc: WATCHER_PC, video: '#watch-video', minFrames, timeout });
 }
 
 async function startBroadcast(page, name) {

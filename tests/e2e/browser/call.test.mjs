@@ -2,30 +2,18 @@
 // share a screen, record, and hang up — and the ways a call does not happen (declined, busy, offline, name
 // taken, the other tab closed) say so in the page.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launchBrowser, openPage, screenshot } from '../lib/browser.mjs';
+import { test } from 'node:test';
+import { openPage, screenshot, suiteServerAndBrowser } from '../lib/browser.mjs';
 import {
   audioPacketsReceived, connectCall, downloadedSha256, framesDecoded, keepsDecoding, loginCall, placeCall,
   sendChat, sha256, waitChat, waitDecoding, waitNotice, waitState,
 } from '../lib/pages.mjs';
-import { startPeerhub } from '../lib/server.mjs';
 
-const WEB = process.env.PEERHUB_WEB;
-let server;
-let browser;
-
-before(async () => {
-  server = await startPeerhub({ args: ['--web', WEB] });
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop('SIGKILL');
-});
+const suite = suiteServerAndBrowser();
 
 async function twoPeople(t, a, b) {
-  const pa = await openPage(browser, `${server.url}/call.html`, { name: a, t });
-  const pb = await openPage(browser, `${server.url}/call.html`, { name: b, t });
+  const pa = await openPage(suite.browser, `${suite.server.url}/call.html`, { name: a, t });
+  const pb = await openPage(suite.browser, `${suite.server.url}/call.html`, { name: b, t });
   await loginCall(pa, a);
   await loginCall(pb, b);
   return [pa, pb];
@@ -94,7 +82,7 @@ test('closing one tab ends the call on the other', async (t) => {
 
 test('a busy callee, an offline name and a taken name are explained in words', async (t) => {
   const [gina, hank] = await twoPeople(t, 'gina', 'hank');
-  const ivan = await openPage(browser, `${server.url}/call.html`, { name: 'ivan', t });
+  const ivan = await openPage(suite.browser, `${suite.server.url}/call.html`, { name: 'ivan', t });
   await loginCall(ivan, 'ivan');
   await connectCall(gina, hank, 'hank');
 
@@ -108,7 +96,7 @@ test('a busy callee, an offline name and a taken name are explained in words', a
   await ivan.click('#call-form button');
   assert.match(await waitNotice(ivan, /not online/), /nobody-here is not online/);
 
-  const second = await openPage(browser, `${server.url}/call.html`, { name: 'second-ivan', t });
+  const second = await openPage(suite.browser, `${suite.server.url}/call.html`, { name: 'second-ivan', t });
   await second.fill('#name', 'ivan');
   await second.click('#login-button');
   assert.match(await waitNotice(second, /already in use/), /“ivan” is already in use/);
@@ -219,8 +207,8 @@ test('an ICE restart renegotiates in place and media keeps flowing', async (t) =
 });
 
 test('an unanswered call gives up after the ring time and tells both sides', async (t) => {
-  const uma = await openPage(browser, `${server.url}/call.html?ring=2`, { name: 'uma', t });
-  const vic = await openPage(browser, `${server.url}/call.html`, { name: 'vic', t });
+  const uma = await openPage(suite.browser, `${suite.server.url}/call.html?ring=2`, { name: 'uma', t });
+  const vic = await openPage(suite.browser, `${suite.server.url}/call.html`, { name: 'vic', t });
   await loginCall(uma, 'uma');
   await loginCall(vic, 'vic');
   await placeCall(uma, vic, 'vic');

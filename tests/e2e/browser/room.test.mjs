@@ -2,24 +2,14 @@
 // with their names under the tiles, chat through the room, and one leaving disturbs no one else — and a room
 // that is full says so in the page, whether the page's own limit of six or the server's members_per_room.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { launchBrowser, openPage, screenshot, waitFor } from '../lib/browser.mjs';
+import { test } from 'node:test';
+import { openPage, screenshot, suiteServerAndBrowser, webRoot } from '../lib/browser.mjs';
 import { loginV1 } from '../lib/client.mjs';
-import { audioPacketsReceived, keepsDecoding, sendChat, waitNotice, waitState } from '../lib/pages.mjs';
+import { audioPacketsReceived, keepsDecoding, sendChat, waitDecoding, waitNotice, waitState } from '../lib/pages.mjs';
 import { startPeerhub } from '../lib/server.mjs';
 
-const WEB = process.env.PEERHUB_WEB;
-let server;
-let browser;
-
-before(async () => {
-  server = await startPeerhub({ args: ['--web', WEB] });
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop('SIGKILL');
-});
+const WEB = webRoot();
+const suite = suiteServerAndBrowser();
 
 // The page's connection to `other`, as an expression evaluated in the page (for pages.mjs).
 const linkTo = (other) => `window.peerhub.links.get(${JSON.stringify(other)})?.pc`;
@@ -27,19 +17,11 @@ const tile = (name) => `.tile[data-name="${name}"]`;
 
 // Waits until the page decodes `other`'s video (getStats of the link to them) and shows it in their tile.
 function waitSeeing(page, other) {
-  return waitFor(page, async (o) => {
-    const pc = window.peerhub.links.get(o)?.pc;
-    if (!pc) return false;
-    let frames = 0;
-    (await pc.getStats()).forEach((s) => {
-      if (s.type === 'inbound-rtp' && s.kind === 'video') frames += s.framesDecoded ?? 0;
-    });
-    return frames > 0 && document.querySelector(`.tile[data-name="${o}"] video`)?.videoWidth > 0;
-  }, other, { what: `${other}'s video`, timeout: 20000 });
+  return waitDecoding(page, { pc: linkTo(other), video: `${tile(other)} video` });
 }
 
 function openRoom(t, name, url) {
-  return openPage(browser, url, { name, t });
+  return openPage(suite.browser, url, { name, t });
 }
 
 async function join(page, name) {
@@ -65,7 +47,7 @@ function systemLines(page) {
 
 test('three people in a room see and hear each other, chat with names, and one leaving disturbs no one',
   async (t) => {
-    const url = `${server.url}/room.html?room=standup`;
+    const url = `${suite.server.url}/room.html?room=standup`;
     const people = ['ann', 'bob', 'cat'];
     const pages = {};
     for (const name of people) {
@@ -124,12 +106,12 @@ test('a full room is refused in words: six people already there, or the server\'
   const bots = [];
   t.after(() => bots.forEach((c) => c.close()));
   for (let i = 0; i < 6; i++) {
-    const [bot] = await loginV1(server.wsUrl, `crowd-${i}`);
+    const [bot] = await loginV1(suite.server.wsUrl, `crowd-${i}`);
     bot.send({ type: 'join', room: 'crowded' });
     await bot.next({ type: 'joined' });
     bots.push(bot);
   }
-  const zed = await openRoom(t, 'zed', `${server.url}/room.html?room=crowded`);
+  const zed = await openRoom(t, 'zed', `${suite.server.url}/room.html?room=crowded`);
   await zed.fill('#name', 'zed');
   await zed.click('#join-button');
   assert.match(await waitNotice(zed, /full/), /already has 6 people.*at most 6/);
@@ -160,7 +142,7 @@ test('a full room is refused in words: six people already there, or the server\'
 });
 
 test('without a camera the page says why in words and still joins, to see and hear the others', async (t) => {
-  const url = `${server.url}/room.html?room=nocam`;
+  const url = `${suite.server.url}/room.html?room=nocam`;
   const gus = await openRoom(t, 'gus', url);
   await join(gus, 'gus');
   // Fay's browser refuses the camera and microphone, as when the person clicks "Block".

@@ -27,9 +27,11 @@
 //   header 1a45dfa3, that a <video> plays back at the source's size). vp9, h264 and mp4 are supported as well.
 // - Two pages of one browser connect an RTCPeerConnection over 127.0.0.1 host candidates in ~0.2-0.3 s, VP8
 //   frames are decoded and a data channel echoes.
+import { after, before } from 'node:test';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startPeerhub } from './server.mjs';
 import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -115,6 +117,21 @@ export async function launchBrowser({ args = [], executablePath = process.env.CH
     args: withFeatures([...CHROMIUM_ARGS, ...args]),
     timeout: timeoutMs,
   });
+}
+
+// One peerhub serving web/ (plus `args`) and one browser for a whole test file: registers before/after hooks and
+// returns an object whose .server and .browser are set once the file's tests start.
+export function suiteServerAndBrowser({ args = [] } = {}) {
+  const suite = { server: null, browser: null };
+  before(async () => {
+    suite.server = await startPeerhub({ args: ['--web', webRoot(), ...args] });
+    suite.browser = await launchBrowser();
+  });
+  after(async () => {
+    await suite.browser?.close();
+    await suite.server?.stop('SIGKILL');
+  });
+  return suite;
 }
 
 // A browser for the duration of one test: when the test failed, prints the console log of every page opened on it
