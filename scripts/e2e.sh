@@ -3,11 +3,9 @@
 # against the peerhub binary BIN, which serves the web client from web/.
 # Usage: scripts/e2e.sh BIN [TEST_FILE...]   (default: every browser/*.test.mjs; files relative to tests/e2e)
 #
-# Isolated like scripts/integration.sh: where the machine allows it (root, or user namespaces) in a network
-# namespace with only loopback up, so neither the server nor Chromium (ICE candidates included) can send a packet
-# off the machine (../shared/TESTING.md), and in a PID namespace, so every server and browser process a test
-# started is killed when the suite ends. Elsewhere it runs plainly and says so. A test that hangs fails after
-# TEST_TIMEOUT_MS; the whole suite is stopped after SUITE_TIMEOUT_S.
+# Isolated by scripts/isolated.sh (a network namespace with only loopback, so neither the server nor Chromium —
+# ICE candidates included — can send a packet off the machine; a PID namespace, so no server or browser outlives
+# the suite). A test that hangs fails after TEST_TIMEOUT_MS; the whole suite is stopped after SUITE_TIMEOUT_S.
 #
 # Screenshots go to E2E_ARTIFACTS (default tests/e2e/artifacts, git-ignored). Chromium's throwaway profiles go to
 # a temporary TMPDIR that is removed afterwards, even when a browser was killed before it could clean up.
@@ -35,26 +33,13 @@ touch "$scratch/started"
 
 tests=("$@")
 [[ ${#tests[@]} -gt 0 ]] || tests=(browser/)
-suite=(timeout -k 10 "${SUITE_TIMEOUT_S:-900}"
-  env PEERHUB_BIN="$bin" PEERHUB_WEB="$root/web" E2E_ARTIFACTS="$artifacts" CHROMIUM_BIN="$chromium"
-  TMPDIR="$scratch"
-  node --test --test-concurrency=1 --test-timeout="${TEST_TIMEOUT_MS:-120000}" "${tests[@]}")
-isolate=(unshare --net --pid --fork --mount-proc)
-
-status=0
 echo "e2e: $("$chromium" --version 2>/dev/null | head -1), playwright-core" \
   "$(node -p 'require("playwright-core/package.json").version')"
-if why=$("${isolate[@]}" sh -c 'ip link set lo up' 2>&1); then
-  echo "e2e: in a network namespace with only loopback, and its own PID namespace (unshare)"
-  # `timeout` (exec'd by sh) is the namespace's PID 1: when it exits, the kernel kills whatever is left.
-  "${isolate[@]}" sh -c 'ip link set lo up && exec "$@"' sh "${suite[@]}" || status=$?
-else
-  echo "e2e: unshare refused ($(echo "$why" | tail -1)); running WITHOUT a network namespace"
-  "${suite[@]}" || status=$?
-fi
-if [[ $status -eq 124 || $status -eq 137 ]]; then
-  echo "e2e: the suite did not finish within ${SUITE_TIMEOUT_S:-900}s and was stopped" >&2
-fi
+status=0
+"$root/scripts/isolated.sh" e2e \
+  env PEERHUB_BIN="$bin" PEERHUB_WEB="$root/web" E2E_ARTIFACTS="$artifacts" CHROMIUM_BIN="$chromium" \
+  TMPDIR="$scratch" \
+  node --test --test-concurrency=1 --test-timeout="${TEST_TIMEOUT_MS:-120000}" "${tests[@]}" || status=$?
 shots=$(find "$artifacts" -maxdepth 1 -name '*.png' -newer "$scratch/started" | wc -l)
 echo "e2e: $shots screenshots in $artifacts"
 exit $status
