@@ -12,6 +12,8 @@ packages=(
   libgtest-dev libgmock-dev googletest
   clang libclang-rt-14-dev clang-format    # libFuzzer and the sanitizer runtime; formatting
   chromium chromium-driver                 # the headless browser of the browser tests (tests/e2e/browser)
+  coturn                                   # TURN interop and bench: turnutils_{uclient,peer,stunclient}, and the
+                                           # reference turnserver (started by the tests, never as a service)
 )
 # Node runs the integration tests and the reference server. A machine may have it from elsewhere (with its own
 # npm); only then is Debian's left out.
@@ -29,6 +31,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -q
   $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+# Debian's coturn package enables and starts coturn.service where systemd runs: a TURN server on every interface
+# with /etc/turnserver.conf, holding port 3478 (which `make run` wants for peerhub). Only the binaries are wanted
+# (the tests and bench/turn start turnserver themselves, on loopback), so the unit is switched off, once: an
+# operator who enables it later on purpose is not overridden. (Under sysvinit the package starts nothing unless
+# TURNSERVER_ENABLED=1 is set in /etc/default/coturn.)
+if [[ " ${missing[*]} " == *" coturn "* ]] && [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then
+  if systemctl is-enabled --quiet coturn 2>/dev/null || systemctl is-active --quiet coturn 2>/dev/null; then
+    echo "install: stopping and disabling coturn.service (only its client tools are used)"
+    $SUDO systemctl disable --now coturn >/dev/null 2>&1 || true
+  fi
 fi
 # Test tooling for the end-to-end and integration suites (playwright-core, ws): from the lock file.
 for dir in tests/e2e bench/reference; do
