@@ -47,13 +47,24 @@ struct Config {
   std::string auth_secret;  // non-empty: login needs a token (never logged)
   unsigned token_ttl_s = 24 * 3600;
 
-  // [turn] / [media]: addresses reserved for the STUN/TURN and SFU parts
-  std::string turn = "127.0.0.1:3478";
-  std::string media = "127.0.0.1:0";
+  // [turn] the embedded STUN/TURN server (see common/turn_config.hpp for how these combine)
+  std::string turn = "127.0.0.1:3478";  // UDP and TCP; "" or "off": no STUN/TURN
+  std::string turn_tls;                 // "": the TURN IP, port 5349, when tls.cert is set; "off": none
   std::string turn_realm = "peerhub";
   std::vector<std::string> turn_users;  // USER:PASS
-  std::string turn_secret;
+  std::string turn_secret;              // REST secret; empty: a random one per run
   bool turn_allow_loopback_peers = false;
+  std::vector<std::string> turn_allow_peers;      // CIDR ranges relayed to despite the safety defaults
+  std::string turn_relay_ports = "49152-65535";   // MIN-MAX
+  std::vector<std::string> turn_relay_addresses;  // at most one IPv4 and one IPv6; default: the listen IP
+  std::string turn_public_host;                   // host in stun:/turn: URLs; default: listen or relay IP
+  std::size_t turn_max_allocations = 10000;
+  std::size_t turn_max_allocations_per_user = 16;
+  std::size_t turn_bandwidth = 0;              // bytes/s per allocation and direction; 0 = unlimited
+  unsigned turn_credential_ttl_s = 24 * 3600;  // lifetime of the login's REST credentials
+
+  // [media]: reserved for the SFU
+  std::string media = "127.0.0.1:0";
 };
 
 struct Endpoint {

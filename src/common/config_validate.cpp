@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/config.hpp"
+#include "common/turn_config.hpp"
 
 namespace peerhub {
 namespace {
@@ -46,7 +47,7 @@ bool is_ice_url(const std::string& url) {
 
 void validate(const Config& config) {
   require_endpoint("server.http", config.http);
-  require_endpoint("turn.listen", config.turn);
+  plan_turn(config);  // every [turn] setting, with the defaults they take from each other
   require_endpoint("media.listen", config.media);
   require(!config.web_dir.empty(), "server.web must name a folder");
   require(config.workers <= kMaxWorkers, "server.workers must be at most " + std::to_string(kMaxWorkers) +
