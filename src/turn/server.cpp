@@ -59,10 +59,11 @@ void Server::Impl::drop(Drop why) {
 
 void Server::Impl::client_data(const FiveTuple& from, std::span<const std::uint8_t> bytes, const Now& now) {
   if (bytes.empty()) return drop(Drop::malformed);
-  // RFC 7983 §7 / RFC 8656 §12: a first byte of 64..79 is ChannelData, 0..3 is STUN; nothing else is TURN.
+  // RFC 8656 §12: a first byte of 64..79 is ChannelData; STUN has its two top bits clear (RFC 8489 §5; RFC
+  // 7983 narrows that to 0..3 only where DTLS and RTP share the port, which they do not here).
   const std::uint8_t first = bytes[0];
   if (first >= 0x40 && first <= 0x4F) return channel_data_from_client(from, bytes, now);
-  if (first > 3) return drop(Drop::malformed);
+  if ((first & 0xC0) != 0) return drop(Drop::malformed);
   const auto parsed = stun::Message::parse(bytes);
   if (!parsed) return drop(Drop::malformed);
   const stun::Message& m = *parsed;
@@ -244,7 +245,8 @@ TimePoint Server::Impl::purge(Allocation& a, TimePoint now) {
 
 TimePoint Server::Impl::tick(const Now& now) {
   TimePoint next = now.steady + std::chrono::seconds(60);
-  std::vector<FiveTuple> dead;
+  std::vector<FiveTuple>& dead = expired_allocations;
+  dead.clear();
   for (auto& [tuple, a] : table.all()) {
     if (a->expires <= now.steady)
       dead.push_back(tuple);

@@ -37,6 +37,7 @@ struct Server::Impl {
   Metrics metrics;
   std::vector<std::uint8_t> reply;  // responses are built here (reused: no allocation once grown)
   std::vector<std::uint8_t> frame;  // data for clients is framed here (sized once for the largest frame)
+  std::vector<FiveTuple> expired_allocations;                                // reused by on_tick
   std::vector<std::pair<stun::Family, std::uint16_t>> expired_reservations;  // reused by on_tick
   std::uint64_t indications = 0;                                             // Data indications sent
 
