@@ -11,6 +11,7 @@
 #include "net/listener.hpp"
 #include "net/net_metrics.hpp"
 #include "net/signaling_router.hpp"
+#include "net/turn_service.hpp"
 
 namespace peerhub::net {
 namespace {
@@ -20,7 +21,8 @@ using tcp = asio::ip::tcp;
 
 constexpr auto kShutdownGrace = std::chrono::seconds(3);  // for clients to answer our close frames
 
-signaling::HubConfig hub_config(const Config& c) {
+// `turn` is set before any worker runs, so before any login asks for the iceServers.
+signaling::HubConfig hub_config(const Config& c, const std::unique_ptr<TurnService>& turn) {
   signaling::HubConfig h;
   h.max_connections = c.max_connections;
   h.messages_per_second = c.messages_per_second;
@@ -39,7 +41,11 @@ signaling::HubConfig hub_config(const Config& c) {
     if (!s.credential.empty()) o["credential"] = s.credential;
     servers.emplace_back(std::move(o));
   }
-  h.ice_servers = [servers](std::string_view, std::int64_t) { return servers; };
+  h.ice_servers = [servers, &turn](std::string_view name, std::int64_t unix_s) {
+    auto out = servers;
+    if (turn) turn->append_ice_servers(name, unix_s, out);  // fresh REST credentials for this login
+    return out;
+  };
   return h;
 }
 
@@ -74,7 +80,8 @@ int run_server(const Config& config) {
       config.workers != 0 ? config.workers : std::max(1u, std::thread::hardware_concurrency());
 
   NetMetrics metrics;
-  SignalingRouter router(hub_config(config), count);
+  std::unique_ptr<TurnService> turn;
+  SignalingRouter router(hub_config(config, turn), count);
   WsServices ws{
       router, metrics,
       WsLimits{config.max_frame, config.send_queue_bytes, std::chrono::seconds(config.ping_interval_s),
@@ -91,6 +98,7 @@ int run_server(const Config& config) {
                       std::string out;
                       append_prometheus(metrics, out);
                       router.append_prometheus(out);
+                      if (turn) turn->append_prometheus(out);
                       return out;
                     },
                     config.allowed_origins};
@@ -112,6 +120,17 @@ int run_server(const Config& config) {
     }
   } catch (const std::exception& e) {
     spdlog::error("startup failed http={} error=\"{}\"", config.http, e.what());
+    return 1;
+  }
+  try {
+    const auto plan = plan_turn(config);
+    if (plan.enabled) {
+      turn = std::make_unique<TurnService>(config, plan, workers, tls.get());
+      turn->start();  // logs its addresses before the HTTP line, which tests wait for
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("startup failed turn={} error=\"{}\"", config.turn, e.what());
+    turn.reset();  // before the workers its sockets belong to
     return 1;
   }
 
@@ -158,6 +177,7 @@ int run_server(const Config& config) {
     w->join();
   router.release_all();
   listeners.clear();
+  turn.reset();
   workers.clear();
   spdlog::info("stopped");
   return 0;
