@@ -382,7 +382,7 @@ class Driver {
 
   void channel_data(Reader& in) {
     const std::size_t t = in.u8() % 4;
-    const std::uint16_t channel = static_cast<std::uint16_t>(0x4000 | (in.u16() & 0x0FFF));
+    const std::uint16_t channel = static_cast<std::uint16_t>(0x4000 + in.u16() % 0x4000);  // RFC 5766 range
     const Bytes data = in.take(in.u8());
     Bytes frame(4 + data.size() + 3);
     const auto transport =

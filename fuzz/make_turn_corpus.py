@@ -7,7 +7,7 @@ A seed is a script of operations, as fuzz_turn_server.cpp reads it: an op byte, 
                           flags (16 bits, see FLAGS), peer count and peer indexes, channel (16 bits),
                           lifetime (32 bits with F_LIFETIME_RAW, else 8 bits counting 30 s)
   2 Send indication       tuple, peer, flags (1 no DATA, 2 DONT-FRAGMENT, 4 FINGERPRINT), length, data
-  3 ChannelData           tuple, channel (low 12 bits), length, data
+  3 ChannelData           tuple, channel (0x4000 + 16 bits modulo 0x4000), length, data
   4 peer datagram         relay (index among the open ones; 0x80 and up: that raw id), peer, length, data
   5 time passes           n (n < 128: 5n seconds; else (n - 128) * 10 ms), then a tick
   6 connection closed     tuple

@@ -2,6 +2,7 @@
 // binding), and installs or refreshes the permission for the peer's IP as a side effect.
 #include "stun/attributes.hpp"
 #include "stun/error_code.hpp"
+#include "turn/channel_numbers.hpp"
 #include "turn/peer_policy.hpp"
 #include "turn/server_impl.hpp"
 
@@ -12,8 +13,8 @@ void Server::Impl::channel_bind(const Request& r) {
   if (a == nullptr) return;
   purge(*a, r.now.steady);  // an expired binding no longer blocks its number or its peer
 
-  // §11.2: CHANNEL-NUMBER in 0x4000..0x4FFF and one XOR-PEER-ADDRESS, or 400.
-  const auto number = r.message.get<stun::attr::ChannelNumber>();
+  // §11.2: CHANNEL-NUMBER in 0x4000..0x4FFF (or RFC 5766's 0x7FFF) and one XOR-PEER-ADDRESS, or 400.
+  const auto number = channel_number(r.message, config.rfc5766_channels);
   const auto peer = r.message.get<stun::attr::XorPeerAddress>();
   if (!number || !peer) return error(r, stun::kBadRequest);
   // §11.2: a peer of a family the allocation has no relayed address of is 443.

@@ -5,6 +5,7 @@
 #include "stun/attributes.hpp"
 #include "stun/builder.hpp"
 #include "stun/channel_data.hpp"
+#include "turn/channel_numbers.hpp"
 #include "turn/peer_policy.hpp"
 #include "turn/server_impl.hpp"
 
@@ -48,9 +49,9 @@ void Server::Impl::channel_data_from_client(const FiveTuple& from, std::span<con
   Allocation* a = table.find(from);
   if (a == nullptr || a->expires <= now.steady) return drop(Drop::other);
   // §12.6: a ChannelData message whose length does not fit what arrived, or an unbound channel: dropped.
-  const auto cd = stun::ChannelData::parse(bytes, framing(from.transport));
+  const auto cd = parse_channel_frame(bytes, framing(from.transport), config.rfc5766_channels);
   if (!cd) return drop(Drop::malformed);
-  const Channel* channel = a->channel_by_number(cd->channel(), now.steady);
+  const Channel* channel = a->channel_by_number(cd->channel, now.steady);
   if (channel == nullptr) return drop(Drop::no_permission);
   // The permission can run out before the channel (300 s against 600 s, §9 and §11): it is needed too.
   const Permission* p = a->permission_for(channel->peer, now.steady);
@@ -58,11 +59,11 @@ void Server::Impl::channel_data_from_client(const FiveTuple& from, std::span<con
   if (p == nullptr || relay == nullptr ||
       (p->relay_ports_only && !own_relay_port(config.peers, channel->peer.port)))
     return drop(Drop::no_permission);
-  if (!a->to_peers.take(cd->data().size(), config.limits.bandwidth_bytes_per_second, now.steady))
+  if (!a->to_peers.take(cd->data.size(), config.limits.bandwidth_bytes_per_second, now.steady))
     return drop(Drop::bandwidth);
-  host.send_to_peer(relay->id, channel->peer, cd->data());
+  host.send_to_peer(relay->id, channel->peer, cd->data);
   ++metrics.packets_to_peers;
-  metrics.bytes_to_peers += cd->data().size();
+  metrics.bytes_to_peers += cd->data.size();
 }
 
 void Server::Impl::peer_data(RelayId relay, const stun::Address& peer, std::span<const std::uint8_t> bytes,
@@ -79,8 +80,8 @@ void Server::Impl::peer_data(RelayId relay, const stun::Address& peer, std::span
   std::span<const std::uint8_t> out;
   if (const Channel* channel = a->channel_by_peer(peer, now.steady)) {
     // §12.7: a channel is bound to this peer — ChannelData, padded to 4 on a stream (§12.5).
-    const auto size = stun::write_channel_data(std::span<std::uint8_t>(frame), channel->number, bytes,
-                                               framing(a->tuple.transport));
+    const auto size = write_channel_frame(std::span<std::uint8_t>(frame), channel->number, bytes,
+                                          framing(a->tuple.transport));
     if (!size) return drop(Drop::other);  // more than ChannelData's 65535 bytes
     out = std::span<const std::uint8_t>(frame.data(), *size);
   } else {

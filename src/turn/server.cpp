@@ -5,6 +5,7 @@
 #include "stun/attributes.hpp"
 #include "stun/error_code.hpp"
 #include "stun/integrity.hpp"
+#include "turn/channel_numbers.hpp"
 #include "turn/nonce.hpp"
 #include "turn/server_impl.hpp"
 
@@ -59,10 +60,12 @@ void Server::Impl::drop(Drop why) {
 
 void Server::Impl::client_data(const FiveTuple& from, std::span<const std::uint8_t> bytes, const Now& now) {
   if (bytes.empty()) return drop(Drop::malformed);
-  // RFC 8656 §12: a first byte of 64..79 is ChannelData; STUN has its two top bits clear (RFC 8489 §5; RFC
-  // 7983 narrows that to 0..3 only where DTLS and RTP share the port, which they do not here).
+  // RFC 8656 §12: a first byte of 64..79 is ChannelData (up to 127 with RFC 5766's channel numbers,
+  // channel_numbers.hpp); STUN has its two top bits clear (RFC 8489 §5; RFC 7983 narrows that to 0..3 only
+  // where DTLS and RTP share the port, which they do not here).
   const std::uint8_t first = bytes[0];
-  if (first >= 0x40 && first <= 0x4F) return channel_data_from_client(from, bytes, now);
+  if (channel_data_first_byte(first, config.rfc5766_channels))
+    return channel_data_from_client(from, bytes, now);
   if ((first & 0xC0) != 0) return drop(Drop::malformed);
   const auto parsed = stun::Message::parse(bytes);
   if (!parsed) return drop(Drop::malformed);

@@ -150,6 +150,9 @@ struct ServerConfig {
   std::chrono::seconds nonce_lifetime{600};
   std::chrono::seconds default_lifetime{600};  // §7.2: 10 minutes
   std::chrono::seconds max_lifetime{3600};     // §7.2: 1 hour
+  // Channel numbers 0x4000–0x7FFF (RFC 5766's range, which coturn's turnutils_uclient picks from) besides RFC
+  // 8656's 0x4000–0x4FFF; off: 0x5000 and up are a bad request (§11.2). See turn/channel_numbers.hpp.
+  bool rfc5766_channels = true;
   // The relay families the shell serves (RFC 6156 / §7.2 step 7): a family that is off is 440.
   bool relay_ipv4 = true;
   bool relay_ipv6 = true;

@@ -1,5 +1,6 @@
 // CreatePermission (RFC 8656 §9) and ChannelBind (§11): what they install, their rules and errors, the
 // table limits, and the expiry of permissions at 300 s and channels at 600 s.
+#include "turn/channel_numbers.hpp"
 #include "turn_harness.hpp"
 
 namespace peerhub::turn::testing {
@@ -180,22 +181,28 @@ TEST(TurnChannel, BindRules) {
   EXPECT_EQ(h.metrics().permissions, 1U);
 }
 
+Response bind_raw(Client& c, std::uint16_t n, const stun::Address& peer) {
+  const std::uint8_t raw[4] = {static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n), 0, 0};
+  return c.call(stun::Method::channel_bind, [&](stun::Builder& b) {
+    b.add_raw(0x000C, raw);
+    b.add<stun::attr::XorPeerAddress>(peer);
+  });
+}
+
 TEST(TurnChannel, BadNumbersAndMissingAttributesAre400) {
   Harness h;
   Client c(h, Harness::tuple(1));
   ASSERT_TRUE(c.allocate().success());
-  for (const std::uint16_t n : {std::uint16_t{0x0000}, std::uint16_t{0x3FFF}, std::uint16_t{0x5000},
-                                std::uint16_t{0x7FFF}, std::uint16_t{0xFFFF}}) {
-    const std::uint8_t raw[4] = {static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n), 0, 0};
-    EXPECT_EQ(c.call(stun::Method::channel_bind,
-                     [&](stun::Builder& b) {
-                       b.add_raw(0x000C, raw);
-                       b.add<stun::attr::XorPeerAddress>(kPeer);
-                     })
-                  .code(),
-              400)
-        << n;
-  }
+  for (const int n : {0x0000, 0x3FFF, 0x8000, 0xBFFF, 0xFFFF})
+    EXPECT_EQ(bind_raw(c, static_cast<std::uint16_t>(n), kPeer).code(), 400) << n;
+  const std::uint8_t short_value[2] = {0x40, 0x00};
+  EXPECT_EQ(c.call(stun::Method::channel_bind,
+                   [&](stun::Builder& b) {
+                     b.add_raw(0x000C, short_value);
+                     b.add<stun::attr::XorPeerAddress>(kPeer);
+                   })
+                .code(),
+            400);
   EXPECT_EQ(
       c.call(stun::Method::channel_bind, [](stun::Builder& b) { b.add<stun::attr::ChannelNumber>(0x4000); })
           .code(),
@@ -205,6 +212,62 @@ TEST(TurnChannel, BadNumbersAndMissingAttributesAre400) {
           .code(),
       400);
   EXPECT_EQ(h.metrics().channels, 0U);
+}
+
+// coturn's turnutils_uclient binds numbers such as 0x75AF (RFC 5766 allowed up to 0x7FFF): taken by default,
+// both ways, on UDP and on a stream.
+TEST(TurnChannel, Rfc5766ChannelNumbersByDefault) {
+  Harness h;
+  for (const Transport t : {Transport::udp, Transport::tcp}) {
+    Client c(h, Harness::tuple(t == Transport::udp ? 1 : 2, t));
+    ASSERT_TRUE(c.allocate().success());
+    ASSERT_TRUE(bind_raw(c, 0x75AF, kPeer).success());
+    ASSERT_TRUE(bind_raw(c, 0x5000, ip4(8, 8, 8, 8, 1)).success());
+    const Bytes data = {1, 2, 3};
+    Bytes frame = {0x75, 0xAF, 0x00, 0x03, 1, 2, 3};
+    if (t != Transport::udp) frame.push_back(0);
+    const std::size_t before = h.host().to_peers.size();
+    EXPECT_TRUE(h.send(c.tuple(), frame).empty());
+    ASSERT_EQ(h.host().to_peers.size(), before + 1);
+    EXPECT_EQ(h.host().to_peers.back().bytes, data);
+    const auto out = h.from_peer(h.host().to_peers.back().relay, kPeer, data);
+    ASSERT_EQ(out.size(), 1U);
+    EXPECT_EQ(out[0].bytes, frame);
+    // The same rules as the codec's: too short for its length, or wrongly padded on a stream, is dropped.
+    const Bytes truncated = {0x75, 0xAF, 0x00, 0x09, 1, 2, 3};
+    EXPECT_TRUE(h.send(c.tuple(), truncated).empty());
+    Bytes padded_too_much = {0x75, 0xAF, 0x00, 0x01, 1, 0, 0, 0, 0};
+    EXPECT_TRUE(h.send(c.tuple(), padded_too_much).empty());
+    EXPECT_EQ(h.host().to_peers.size(), before + 1);
+  }
+}
+
+TEST(TurnChannel, StreamFramingTakesRfc5766Numbers) {
+  const Bytes stream = {0x75, 0xAF, 0x00, 0x05, 1, 2, 3, 4, 5, 0, 0, 0, 0x00, 0x01};
+  const stun::Frame f = next_stream_frame(stream, true);
+  EXPECT_EQ(f.kind, stun::FrameKind::channel_data);
+  EXPECT_EQ(f.size, 12U);
+  EXPECT_EQ(next_stream_frame(stream, false).kind, stun::FrameKind::invalid);
+  const Bytes low = {0x40, 0x00, 0x00, 0x01, 9, 0, 0, 0};
+  EXPECT_EQ(next_stream_frame(low, true).size, 8U);
+  const Bytes high = {0x80, 0x00, 0x00, 0x01};
+  EXPECT_EQ(next_stream_frame(high, true).kind, stun::FrameKind::invalid);
+  const Bytes few = {0x75};
+  EXPECT_EQ(next_stream_frame(few, true).kind, stun::FrameKind::unknown);
+}
+
+TEST(TurnChannel, StrictRfc8656ChannelNumbers) {
+  ServerConfig config = default_config();
+  config.rfc5766_channels = false;
+  Harness h(config);
+  Client c(h, Harness::tuple(1));
+  ASSERT_TRUE(c.allocate().success());
+  EXPECT_EQ(bind_raw(c, 0x5000, kPeer).code(), 400);
+  EXPECT_EQ(bind_raw(c, 0x7FFF, kPeer).code(), 400);
+  EXPECT_TRUE(bind_raw(c, 0x4FFF, kPeer).success());
+  const Bytes frame = {0x75, 0xAF, 0x00, 0x01, 1};
+  EXPECT_TRUE(h.send(c.tuple(), frame).empty());
+  EXPECT_EQ(h.metrics().dropped_malformed, 1U);
 }
 
 TEST(TurnChannel, AFullTableIs508) {
