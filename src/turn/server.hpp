@@ -38,6 +38,9 @@
 //   for static users (not for REST ones, whose names cannot be listed in advance); the nonce does not
 //   advertise anonymity.
 // - REST usernames count against the per-user quota by the name after the first ':'.
+// - Channel numbers: RFC 5766's 0x4000–0x7FFF are taken besides RFC 8656's 0x4000–0x4FFF, because coturn's
+//   clients still use them (ServerConfig::rfc5766_channels; turn/channel_numbers.hpp).
+// - No ICMP attribute (§18.13) in Data indications: the Host reports no ICMP errors from relay sockets.
 // - TURN-to-TURN (two relay-only browsers on one server) is allowed: a peer at one of PeerPolicy::own_relays
 // on
 //   a port in the relay range passes even when its address is in a denied range, and data to it stays on
