@@ -35,10 +35,13 @@ export function tempDir(prefix = 'peerhub-e2e-') {
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-// Starts `peerhub --http 127.0.0.1:0 ...args` and resolves once it logged `listening service=http(s) addr=...`.
+// Starts `peerhub --http 127.0.0.1:0 --turn 127.0.0.1:0 ...args` and resolves once it logged `listening service=http(s) addr=...`.
 // Returns { url, wsUrl, port, pid, proc, stderr(), stop(signal) -> Promise<{ code, signal }>, exited }.
 export async function startPeerhub({ args = [], env = {}, timeoutMs = 600000, startupMs = 10000, http = true } = {}) {
-  const argv = http ? ['--http', '127.0.0.1:0', ...args] : args;
+  // TURN is on by default at 127.0.0.1:3478: a test server takes a free port instead, so that servers that
+  // overlap (a restart, a second server in one test) never collide. A test that cares passes its own --turn.
+  const turn = args.some((a) => a === '--turn' || a.startsWith('--turn=')) ? [] : ['--turn', '127.0.0.1:0'];
+  const argv = [...(http ? ['--http', '127.0.0.1:0'] : []), ...turn, ...args];
   const proc = spawn(peerhubBin(), argv, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
