@@ -41,8 +41,10 @@ std::string random_secret() {
 }
 
 [[noreturn]] void bind_failed(const char* what, const stun::Address& address, int error) {
+  const char* hint =
+      error == EADDRINUSE ? " (another STUN/TURN server? choose another port, or --turn off)" : "";
   throw std::runtime_error(std::string(what) + " " + stun::to_string(address) + ": " +
-                           std::generic_category().message(error));
+                           std::generic_category().message(error) + hint);
 }
 
 // The port every worker's sockets will share. Sockets bound without SO_REUSEPORT conflict with anyone's, so
