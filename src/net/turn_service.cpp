@@ -122,6 +122,7 @@ TurnService::TurnService(const Config& config, const TurnPlan& plan,
   auto server = server_config(config, plan, secret_);
   TurnStreamLimits streams;
   streams.idle_timeout = server.max_lifetime + std::chrono::seconds(60);
+  streams.rfc5766_channels = server.rfc5766_channels;
   shared_.reset(new TurnShared{std::move(server), turn::SharedState(nonce_key),
                                ReservedPorts(turn::SharedState::kMaxReservations),
                                relay_settings(config, plan), streams, config.turn_max_allocations, tls});

@@ -8,6 +8,7 @@
 #include <boost/asio/write.hpp>
 
 #include "stun/framing.hpp"
+#include "turn/channel_numbers.hpp"
 
 namespace peerhub::net {
 namespace asio = boost::asio;
@@ -60,7 +61,8 @@ std::size_t TurnStream::consume(std::span<const std::uint8_t> bytes) {
   std::size_t used = 0;
   while (open()) {
     const auto rest = bytes.subspan(used);
-    const auto frame = stun::next_frame(rest);
+    // The core's framer: stun::next_frame() with the channel numbers the core accepts (RFC 5766's too).
+    const auto frame = turn::next_stream_frame(rest, limits_.rfc5766_channels);
     if (frame.kind == stun::FrameKind::invalid) {
       drop(StreamEnd::bad_frame);  // §12.5 leaves no way to find the next frame after bytes that are none
       break;

@@ -1,8 +1,9 @@
 // A TURN client's TCP or TLS connection (RFC 8656 §3.1, §12.5): STUN messages and ChannelData frames follow
-// each other on the stream; stun/framing.hpp cuts them and each whole frame goes to the TURN core. What the
-// core sends back is queued and written once per worker round. Both directions are bounded: a frame is never
-// over stun::kMaxFrameSize, bytes that are no frame close the connection, and a client that lets more than
-// the send queue limit pile up is dropped rather than buffered without end.
+// each other on the stream; the core's framer (turn::next_stream_frame: stun/framing.hpp with the channel
+// numbers the core takes) cuts them and each whole frame goes to the TURN core. What the core sends back is
+// queued and written once per worker round. Both directions are bounded: a frame is never over
+// stun::kMaxFrameSize, bytes that are no frame close the connection, and a client that lets more than the
+// send queue limit pile up is dropped rather than buffered without end.
 #pragma once
 
 #include <chrono>
@@ -36,6 +37,7 @@ struct TurnStreamLimits {
   // Allocations live at most an hour between refreshes (§7.2); a connection silent for longer holds none.
   std::chrono::seconds idle_timeout{3600 + 60};
   std::chrono::seconds handshake_timeout{10};  // TLS
+  bool rfc5766_channels = true;                // frames channel numbers as the core takes them (ServerConfig)
 };
 
 enum class StreamEnd : std::uint8_t { closed, idle, slow, bad_frame, shutdown };
