@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# The TURN benchmark: peerhub's embedded TURN server against coturn's turnserver, same settings, same loads, same
+# machine, same run. Usage: bench/turn/run.sh BUILD_DIR
+#   env: BENCH_RUNS=3 runs per server (median reported), BENCH_WINDOW=4 seconds measured per relay load point,
+#        BENCH_SERVERS="peerhub coturn" (one of them alone: its column only, e.g. to try the harness)
+# Servers are pinned to core 0, the load tools (turnutils_uclient, turnutils_peer, peerhub_bench_turn) to core 1;
+# all traffic stays on 127.0.0.1. See bench/README.md for what each row measures.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BUILD=${1:-build}
+RUNS=${BENCH_RUNS:-3}
+WINDOW=${BENCH_WINDOW:-4}
+SERVERS=${BENCH_SERVERS:-peerhub coturn}
+PEERHUB=$BUILD/bin/peerhub
+LOADGEN=$BUILD/bin/peerhub_bench_turn
+for f in "$LOADGEN" $([[ " $SERVERS " == *" peerhub "* ]] && echo "$PEERHUB"); do
+  [ -x "$f" ] || { echo "run.sh: $f is missing: build first (make build)" >&2; exit 1; }
+done
+for tool in turnserver turnutils_uclient turnutils_peer stdbuf; do
+  command -v "$tool" >/dev/null || { echo "run.sh: $tool is missing (scripts/install.sh installs coturn)" >&2; exit 1; }
+done
+if [[ " $SERVERS " == *" peerhub "* ]]; then
+  "$PEERHUB" --help 2>&1 | grep -q -- '--turn-relay-ports' ||
+    { echo "run.sh: $PEERHUB has no TURN server (--turn-relay-ports)" >&2; exit 1; }
+fi
+ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+SERVER_CORE=(); LOAD_CORE=(); LOAD_CPU=()
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+  SERVER_CORE=(taskset -c 0); LOAD_CORE=(taskset -c 1); LOAD_CPU=(--load-cpu 1)
+else
+  echo "run.sh: taskset or a second core missing: running unpinned (ratios are less meaningful)" >&2
+fi
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+WORK=$(mktemp -d)
+SERVER_PID=
+PEER_PID=
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill -9 "$SERVER_PID" 2>/dev/null
+  [ -n "$PEER_PID" ] && kill -9 "$PEER_PID" 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+node_lib() { node --input-type=module -e "import * as c from './tests/e2e/lib/coturn.mjs'; $1"; }
+PORT=$(node_lib 'console.log(await c.freePort())')
+PEER_PORT=$(node_lib 'console.log(await c.freePort())')
+# Relay ports below Linux's ephemeral range (32768-60999), where the load tools' own sockets are.
+RELAY_MIN=20000
+RELAY_MAX=32767
+REALM=bench
+
+"${LOAD_CORE[@]}" turnutils_peer -L 127.0.0.1 -p "$PEER_PORT" >"$WORK/peer.log" 2>&1 &
+PEER_PID=$!
+disown "$PEER_PID" # killed by cleanup; no "Killed" line from the shell
+
+# start_server peerhub|coturn: starts it fresh on $PORT and waits until it answers STUN; sets SERVER_PID.
+# Equivalent settings: one worker / one relay thread (one core), long-term user u:p, realm, relay ports,
+# loopback peers allowed, no TLS, quotas out of the way, each server's default logging.
+start_server() {
+  local log=$WORK/$1.log
+  if [ "$1" = peerhub ]; then
+    "${SERVER_CORE[@]}" "$PEERHUB" --http 127.0.0.1:0 --workers 1 --turn "127.0.0.1:$PORT" --turn-realm "$REALM" \
+      --turn-user u:p --turn-allow-loopback-peers --turn-relay-ports "$RELAY_MIN-$RELAY_MAX" \
+      --turn-max-allocations 100000 --turn-max-allocations-per-user 100000 >"$log" 2>&1 &
+  else
+    rm -f "$WORK/turndb"
+    "${SERVER_CORE[@]}" turnserver -n -L 127.0.0.1 --listening-port "$PORT" -E 127.0.0.1 --min-port "$RELAY_MIN" \
+      --max-port "$RELAY_MAX" --lt-cred-mech --user u:p --realm "$REALM" --no-tls --no-dtls --no-cli \
+      --allow-loopback-peers --relay-threads 1 --userdb "$WORK/turndb" --log-file "$WORK/coturn-file.log" \
+      --simple-log --no-stdout-log >"$log" 2>&1 &
+  fi
+  SERVER_PID=$!
+  node_lib "await c.waitForStun($PORT)" ||
+    { echo "run.sh: $1 does not answer STUN on 127.0.0.1:$PORT:" >&2; cat "$log" >&2; exit 1; }
+}
+
+stop_server() {
+  kill "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=
+}
+
+# record NAME KEY LINE: appends a result line to $WORK/NAME.KEY (and shows it on stderr).
+record() {
+  echo "  $1: ${3:-(no result)}" >&2
+  [ -n "$3" ] && echo "$3" >>"$WORK/$1.$2"
+  return 0
+}
+
+allocations() {
+  local name=$1 mode=$2
+  shift 2
+  record "$name" "$mode" "$("${LOAD_CORE[@]}" "$LOADGEN" --server "127.0.0.1:$PORT" --server-pid "$SERVER_PID" \
+    --mode "$mode" --label "$name" "$@" | grep '^result' || true)"
+}
+
+# The relay load points: clients, bytes per packet, uclient's -z (ms between a session's packets; 0 = as fast as
+# uclient's 1 ms timer lets one session go, 50 packets a tick: ~12k packets/s on these machines).
+POINTS=("1 120 0" "10 120 1" "50 120 1" "1 1200 0" "10 1200 1" "50 1200 1")
+
+for run in $(seq "$RUNS"); do
+  for name in $SERVERS; do
+    echo "run $run/$RUNS: $name" >&2
+    start_server "$name"
+    allocations "$name" idle --allocations 1000 --concurrency 64 --hold 1
+    stop_server
+    start_server "$name"
+    allocations "$name" setup --allocations 10000 --concurrency 512
+    stop_server
+    start_server "$name"
+    for point in "${POINTS[@]}"; do
+      read -r clients size interval <<<"$point"
+      record "$name" "relay-$clients-$size" "$(node bench/turn/relay.mjs --port "$PORT" --server-pid "$SERVER_PID" \
+        --peer-port "$PEER_PORT" --peer-pid "$PEER_PID" --clients "$clients" --size "$size" --interval "$interval" \
+        --window "$WINDOW" --label "$name" "${LOAD_CPU[@]}" | grep '^result' || true)"
+    done
+    stop_server
+  done
+done
+
+# median NAME KEY FIELD: the median of FIELD=value over the runs (or "-").
+median() {
+  local f=$WORK/$1.$2
+  [ -s "$f" ] || { echo -; return; }
+  grep -o " $3=[-0-9.]*" "$f" | cut -d= -f2 | sort -g |
+    awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]; else print "-"}'
+}
+
+echo
+echo "TURN benchmark: median of $RUNS run(s); servers on core 0, load on core 1; $(nproc) cores, $(uname -r)"
+echo "coturn $(turnserver --version 2>/dev/null | head -1)"
+echo "load average before the run: $LOAD_BEFORE (anything else running shifts the absolute figures; compare ratios)"
+echo
+echo "Relay: turnutils_uclient -c (UDP, ChannelData) to turnutils_peer (echo), ${WINDOW} s windows;"
+echo "relayed = 2 x packets echoed back; CPU = server CPU seconds per million relayed packets."
+printf '| %-18s | %9s | %19s | %15s | %17s | %8s | %-30s | %-4s |\n' "load point" "offered/s" \
+  "relayed/s ph : ct" "loss % ph : ct" "CPU s/M ph : ct" "pkt/CPU" "target (issue 4)" met
+echo "|--------------------|-----------|---------------------|-----------------|-------------------|----------|--------------------------------|------|"
+for point in "${POINTS[@]}"; do
+  read -r clients size interval <<<"$point"
+  key=relay-$clients-$size
+  awk -v l="$clients clients, ${size} B" \
+    -v off="$(median coturn "$key" sent_pps)" -v off2="$(median peerhub "$key" sent_pps)" \
+    -v rp="$(median peerhub "$key" relayed_pps)" -v rc="$(median coturn "$key" relayed_pps)" \
+    -v lp="$(median peerhub "$key" loss_pct)" -v lc="$(median coturn "$key" loss_pct)" \
+    -v cp="$(median peerhub "$key" cpu_us_per_pkt)" -v cc="$(median coturn "$key" cpu_us_per_pkt)" \
+    -v pp="$(median peerhub "$key" pkts_per_cpu_s)" -v pc="$(median coturn "$key" pkts_per_cpu_s)" '
+    function f(x, spec) { return x == "-" ? "-" : sprintf(spec, x) }
+    BEGIN {
+      if (off == "-") off = off2;
+      have = (pp != "-" && pc != "-" && pc + 0 > 0 && pp + 0 > 0);
+      r = have ? pp / pc : 0;
+      # "No more loss": within 0.05 percentage points, what packets in flight at the window edges amount to.
+      ok = !have ? "n/a" : (r >= 1.5 && lp <= lc + 0.05) ? "yes" : "NO";
+      printf "| %-18s | %9s | %9s : %7s | %6s : %6s | %7s : %7s | %7s | %-30s | %-4s |\n",
+        l, f(off, "%.0f"), f(rp, "%.0f"), f(rc, "%.0f"), f(lp, "%.3f"), f(lc, "%.3f"), f(cp, "%.2f"), f(cc, "%.2f"),
+        have ? sprintf("%.2fx", r) : "-", ">= 1.5x coturn, no more loss", ok }'
+done
+
+echo
+echo "Allocations: peerhub_bench_turn (Allocate, 401, signed Allocate; one UDP socket per allocation)."
+printf '| %-46s | %10s | %10s | %7s | %-18s | %-4s |\n' metric peerhub coturn ratio "target (issue 4)" met
+echo "|------------------------------------------------|------------|------------|---------|--------------------|------|"
+# row LABEL KEY FIELD TARGET CHECK: CHECK is an awk condition on p (peerhub), c (coturn), r (p/c).
+row() {
+  local p c
+  p=$(median peerhub "$2" "$3")
+  c=$(median coturn "$2" "$3")
+  awk -v l="$1" -v p="$p" -v c="$c" -v t="$4" "BEGIN {
+    r = (p != \"-\" && c != \"-\" && c + 0 != 0) ? p / c : \"\";
+    ok = (t == \"-\") ? \"-\" : (p == \"-\" || p < 0) ? \"n/a\" : (($5) ? \"yes\" : \"NO\");
+    printf \"| %-46s | %10s | %10s | %7s | %-18s | %-4s |\n\", l, p, c, (r == \"\" ? \"-\" : sprintf(\"%.2fx\", r)), t, ok }"
+}
+row "RSS per idle allocation, bytes (1000 held)" idle bytes_per_alloc "<= 4096 B" "p <= 4096"
+row "allocation setup rate, alloc/s (512 in flight)" setup rate ">= 2x coturn" "r >= 2"
+row "server CPU per allocation, us" setup server_cpu_us_per_alloc "-" "1"
+row "load generator CPU during setup, s" setup loadgen_cpu_s "-" "1"
+row "setup wall time, s (10000 allocations)" setup seconds "-" "1"
+row "retransmitted requests during setup" setup retransmits "-" "1"
