@@ -10,8 +10,10 @@
 
 #include "net/listener.hpp"
 #include "net/net_metrics.hpp"
+#include "net/port_claim.hpp"
 #include "net/signaling_router.hpp"
 #include "net/turn_service.hpp"
+#include "net/turn_sockaddr.hpp"
 
 namespace peerhub::net {
 namespace {
@@ -113,6 +115,11 @@ int run_server(const Config& config) {
   try {
     tls = tls_context(config);
     auto endpoint = endpoint_of(config.http);
+    // Claimed by a plain bind first: another server on this address is an error, not a silent split of the
+    // connections between two SO_REUSEPORT groups (port_claim.hpp).
+    if (const auto address = stun_address(endpoint.address().to_string(), endpoint.port())) {
+      endpoint.port(claim_port(*address, false, "server.http"));
+    }
     for (auto& w : workers) {
       listeners.push_back(
           std::make_unique<Listener>(*w, endpoint, http, tls.get(), config.max_connections + 256));

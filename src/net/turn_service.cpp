@@ -10,13 +10,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include "net/port_claim.hpp"
 #include "net/turn_sockaddr.hpp"
 #include "net/turn_worker.hpp"
 
 namespace peerhub::net {
 namespace {
 
-constexpr int kPortProbes = 16;
+constexpr const char* kTurnRemedy = "choose another port, or --turn off";
+
 // Every client of a worker shares its one UDP socket: a burst that arrives while the worker is off the CPU
 // waits here (the default, ~200 KiB, holds only a few hundred small datagrams).
 constexpr int kListenReceiveBuffer = 4 * 1024 * 1024;
@@ -38,36 +40,6 @@ std::string random_secret() {
     out += kHex[b & 15];
   }
   return out;
-}
-
-[[noreturn]] void bind_failed(const char* what, const stun::Address& address, int error) {
-  const char* hint =
-      error == EADDRINUSE ? " (another STUN/TURN server? choose another port, or --turn off)" : "";
-  throw std::runtime_error(std::string(what) + " " + stun::to_string(address) + ": " +
-                           std::generic_category().message(error) + hint);
-}
-
-// The port every worker's sockets will share. Sockets bound without SO_REUSEPORT conflict with anyone's, so
-// binding one first tells whether another process holds the address (the kernel would let our SO_REUSEPORT
-// group join a group of the same user's and split the datagrams between us) and, for port 0, finds a port
-// free for UDP and TCP alike.
-std::uint16_t claim_port(stun::Address address, bool udp_too, const char* what) {
-  for (int attempt = 0; attempt < kPortProbes; ++attempt) {
-    const int tcp = bind_tcp_listener(address, SocketOptions{.reuse_address = true});
-    if (tcp < 0) bind_failed(what, address, errno);
-    stun::Address chosen = address;
-    chosen.port = local_address(tcp).port;
-    const int udp = udp_too ? bind_udp(chosen, SocketOptions{}) : -2;
-    const int udp_error = errno;
-    ::close(tcp);
-    if (udp == -1) {
-      if (address.port != 0 || udp_error != EADDRINUSE) bind_failed(what, chosen, udp_error);
-      continue;  // port 0 found a port free for TCP only: try another
-    }
-    if (udp >= 0) ::close(udp);
-    return chosen.port;
-  }
-  bind_failed(what, address, EADDRINUSE);
 }
 
 turn::ServerConfig server_config(const Config& config, const TurnPlan& plan, const std::string& secret) {
@@ -128,11 +100,11 @@ TurnService::TurnService(const Config& config, const TurnPlan& plan,
                                relay_settings(config, plan), streams, config.turn_max_allocations, tls});
 
   address_ = *stun_address(plan.listen.host, plan.listen.port);
-  address_.port = claim_port(address_, true, "turn.listen");
+  address_.port = claim_port(address_, true, "turn.listen", kTurnRemedy);
   const bool wildcard = is_wildcard(address_);
   if (plan.tls && tls != nullptr) {
     tls_address_ = stun_address(plan.tls->host, plan.tls->port);
-    tls_address_->port = claim_port(*tls_address_, false, "turn.tls_listen");
+    tls_address_->port = claim_port(*tls_address_, false, "turn.tls_listen", kTurnRemedy);
   }
   urls_ = TurnUrls{plan.public_host, address_.port,
                    tls_address_ ? std::optional<std::uint16_t>(tls_address_->port) : std::nullopt};
@@ -145,12 +117,12 @@ TurnService::TurnService(const Config& config, const TurnPlan& plan,
     sockets.udp = bind_udp(
         address_,
         SocketOptions{.reuse_port = true, .packet_info = wildcard, .receive_buffer = kListenReceiveBuffer});
-    if (sockets.udp < 0) bind_failed("turn.listen (udp)", address_, errno);
+    if (sockets.udp < 0) bind_failed("turn.listen (udp)", address_, errno, kTurnRemedy);
     sockets.tcp = bind_tcp_listener(address_, group);
     if (sockets.tcp < 0) {
       const int error = errno;
       ::close(sockets.udp);
-      bind_failed("turn.listen (tcp)", address_, error);
+      bind_failed("turn.listen (tcp)", address_, error, kTurnRemedy);
     }
     if (tls_address_) {
       sockets.tls_address = *tls_address_;
@@ -159,7 +131,7 @@ TurnService::TurnService(const Config& config, const TurnPlan& plan,
         const int error = errno;
         ::close(sockets.udp);
         ::close(sockets.tcp);
-        bind_failed("turn.tls_listen", *tls_address_, error);
+        bind_failed("turn.tls_listen", *tls_address_, error, kTurnRemedy);
       }
     }
     // Owned by the TurnWorker from here, which closes them.
