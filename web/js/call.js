@@ -14,6 +14,9 @@ import { $, bindStatus, el, notify, showState } from './ui.js';
 const params = new URLSearchParams(location.search);
 // How long a call rings before it counts as unanswered: 30 s, or ?ring=<seconds> (1 to 120).
 const RING_TIMEOUT_MS = Math.min(Math.max(Number(params.get('ring')) || 30, 1), 120) * 1000;
+// ?relay=1: connect only through the TURN relay (iceTransportPolicy 'relay'), to check that TURN works end to end
+// or to keep one's own address from the other side; a call then needs a turn: server in the login answer.
+const ICE_TRANSPORT_POLICY = params.get('relay') === '1' ? 'relay' : 'all';
 const LIST_INTERVAL_MS = 4000;
 
 const sig = new Signaling();
@@ -240,7 +243,8 @@ sig.on('error', (message) => {
 });
 
 function newLink(name, polite) {
-  const link = new PeerLink({ signaling: sig, remote: name, polite, iceServers: sig.iceServers });
+  const link = new PeerLink({ signaling: sig, remote: name, polite, iceServers: sig.iceServers,
+    iceTransportPolicy: ICE_TRANSPORT_POLICY });
   call.link = link;
   call.remoteStream = new MediaStream();
   link.addEventListener('track', ({ detail: { track } }) => {
