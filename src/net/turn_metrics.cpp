@@ -32,6 +32,7 @@ void add(turn::Metrics& sum, const turn::Metrics& m) {
 void add(TurnShellCounters& sum, const TurnShellCounters& s) {
   sum.udp_truncated += s.udp_truncated;
   sum.udp_send_failed += s.udp_send_failed;
+  sum.udp_gso_datagrams += s.udp_gso_datagrams;
   sum.relays_open += s.relays_open;
   sum.relays_refused += s.relays_refused;
   sum.streams_accepted += s.streams_accepted;
@@ -80,6 +81,8 @@ void append_turn_prometheus(std::span<const TurnSnapshot> workers, std::string& 
   w.family("relayed_packets_total", "counter", "Data relayed, in packets, by direction.");
   w.sample("relayed_packets_total", "direction", "to-peer", m.packets_to_peers);
   w.sample("relayed_packets_total", "direction", "to-client", m.packets_to_clients);
+  w.single("udp_gso_datagrams_total", "counter",
+           "UDP datagrams sent several per send with GSO (byte-identical on the wire).", s.udp_gso_datagrams);
   w.family("relayed_bytes_total", "counter", "Data relayed, in bytes of application data, by direction.");
   w.sample("relayed_bytes_total", "direction", "to-peer", m.bytes_to_peers);
   w.sample("relayed_bytes_total", "direction", "to-client", m.bytes_to_clients);

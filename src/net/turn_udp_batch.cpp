@@ -1,13 +1,28 @@
 #include "net/turn_udp_batch.hpp"
 
+#include <netinet/udp.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <limits>
 #include <numeric>
 
 #include "net/turn_sockaddr.hpp"
 
 namespace peerhub::net {
+namespace {
+
+constexpr std::size_t kNoGroup = std::numeric_limits<std::size_t>::max();
+
+// Any strict order in which equal destinations sit next to each other.
+bool destination_less(const stun::Address& a, const stun::Address& b) {
+  if (a.family != b.family) return a.family < b.family;
+  if (a.port != b.port) return a.port < b.port;
+  return a.bytes < b.bytes;
+}
+
+}  // namespace
 
 UdpReceiver::UdpReceiver() : bytes_(new std::uint8_t[kBatch * kDatagramBytes]) {
   for (std::size_t i = 0; i < kBatch; ++i) {
@@ -109,7 +124,7 @@ void UdpSender::send(int fd, const stun::Address& to, std::span<const std::uint8
     sockaddr_storage storage{};
     PacketInfoSpace control{};
     fill(header, iov, storage, control, to, bytes, source);
-    send_run(fd, &header, 1);
+    send_run(fd, &header, 1, kNoGroup);
     return;
   }
   if (count_ == kBatch) flush();
@@ -117,38 +132,109 @@ void UdpSender::send(int fd, const stun::Address& to, std::span<const std::uint8
   auto* slot = bytes_.get() + i * kSlotBytes;
   std::memcpy(slot, bytes.data(), bytes.size());
   fds_[i] = fd;
+  destinations_[i] = to;
+  has_source_[i] = source != nullptr;
+  if (source != nullptr) sources_[i] = *source;
   fill(headers_[i], iov_[i], to_[i], control_[i], to, {slot, bytes.size()}, source);
+}
+
+bool UdpSender::gso_usable(int fd) {
+  if (gso_ == Gso::unknown) {
+    // Kernels before 4.18 know no UDP_SEGMENT: they refuse the option, and would refuse the cmsg too.
+    int size = 0;
+    socklen_t length = sizeof size;
+    gso_ = ::getsockopt(fd, SOL_UDP, UDP_SEGMENT, &size, &length) == 0 ? Gso::on : Gso::off;
+  }
+  return gso_ == Gso::on;
+}
+
+std::size_t UdpSender::group_end(std::size_t start, std::size_t n) const {
+  const std::size_t first = order_[start];
+  const std::size_t size = iov_[first].iov_len;
+  std::size_t end = start + 1;
+  if (gso_ != Gso::on || size == 0 || size > gso_max_segment_) return end;
+  std::size_t total = size;
+  while (end < n && end - start < kMaxSegments) {
+    const std::size_t i = order_[end];
+    const std::size_t length = iov_[i].iov_len;
+    if (fds_[i] != fds_[first] || destinations_[i] != destinations_[first] ||
+        has_source_[i] != has_source_[first] || (has_source_[i] && sources_[i] != sources_[first])) {
+      break;
+    }
+    // The kernel cuts a super-datagram every `size` bytes: only the last piece may be shorter.
+    if (length == 0 || length > size || total + length > kMaxGsoBytes) break;
+    total += length;
+    ++end;
+    if (length < size) break;
+  }
+  return end;
+}
+
+void UdpSender::add_group(std::size_t start, std::size_t end) {
+  const std::size_t g = groups_++;
+  const std::size_t first = order_[start];
+  group_start_[g] = static_cast<std::uint8_t>(start);
+  group_size_[g] = static_cast<std::uint8_t>(end - start);
+  out_[g] = headers_[first];
+  if (end - start == 1) return;
+  // The datagrams stay in their slots: the super-datagram gathers them (one iovec each).
+  for (std::size_t k = start; k < end; ++k)
+    out_iov_[k] = iov_[order_[k]];
+  auto& h = out_[g].msg_hdr;
+  h.msg_iov = &out_iov_[start];
+  h.msg_iovlen = end - start;
+  auto& control = out_control_[g];
+  std::memset(control.bytes, 0, sizeof control.bytes);
+  const std::size_t used = h.msg_control != nullptr ? h.msg_controllen : 0;
+  if (used > 0) std::memcpy(control.bytes, h.msg_control, used);
+  // udp(7) UDP_SEGMENT: the segment size rides along as a cmsg of this one send.
+  auto* c = reinterpret_cast<cmsghdr*>(control.bytes + used);
+  c->cmsg_level = SOL_UDP;
+  c->cmsg_type = UDP_SEGMENT;
+  c->cmsg_len = CMSG_LEN(sizeof(std::uint16_t));
+  const auto segment = static_cast<std::uint16_t>(iov_[first].iov_len);
+  std::memcpy(CMSG_DATA(c), &segment, sizeof segment);
+  h.msg_control = control.bytes;
+  h.msg_controllen = used + CMSG_SPACE(sizeof(std::uint16_t));
 }
 
 void UdpSender::flush() {
   if (count_ == 0) return;
   const std::size_t n = count_;
   count_ = 0;
-  const bool one_socket = std::all_of(fds_.begin(), fds_.begin() + static_cast<std::ptrdiff_t>(n),
-                                      [&](int fd) { return fd == fds_[0]; });
-  if (one_socket) {
-    send_run(fds_[0], headers_.data(), n);
-    return;
-  }
-  // Datagrams of one socket stay in the order they were queued; sockets follow each other in any order.
-  std::array<std::uint8_t, kBatch> order{};
-  std::iota(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n), std::uint8_t{0});
-  std::stable_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n),
-                   [&](std::uint8_t a, std::uint8_t b) { return fds_[a] < fds_[b]; });
-  for (std::size_t i = 0; i < n; ++i)
-    sorted_[i] = headers_[order[i]];
-  std::size_t start = 0;
-  while (start < n) {
-    const int fd = fds_[order[start]];
-    std::size_t end = start + 1;
-    while (end < n && fds_[order[end]] == fd)
-      ++end;
-    send_run(fd, sorted_.data() + start, end - start);
+  // By socket, then by destination; stable, so the datagrams of one flow keep the order they were queued in.
+  std::iota(order_.begin(), order_.begin() + static_cast<std::ptrdiff_t>(n), std::uint8_t{0});
+  std::stable_sort(order_.begin(), order_.begin() + static_cast<std::ptrdiff_t>(n),
+                   [&](std::uint8_t a, std::uint8_t b) {
+                     if (fds_[a] != fds_[b]) return fds_[a] < fds_[b];
+                     return destination_less(destinations_[a], destinations_[b]);
+                   });
+  gso_usable(fds_[order_[0]]);
+  groups_ = 0;
+  for (std::size_t start = 0; start < n;) {
+    const std::size_t end = group_end(start, n);
+    add_group(start, end);
     start = end;
+  }
+  for (std::size_t g = 0; g < groups_;) {
+    const int fd = fds_[order_[group_start_[g]]];
+    std::size_t end = g + 1;
+    while (end < groups_ && fds_[order_[group_start_[end]]] == fd)
+      ++end;
+    send_run(fd, out_.data() + g, end - g, g);
+    g = end;
   }
 }
 
-void UdpSender::send_run(int fd, mmsghdr* headers, std::size_t count) {
+void UdpSender::send_plain(int fd, std::size_t group) {
+  std::array<mmsghdr, kMaxSegments> headers{};
+  const std::size_t count = group_size_[group];
+  for (std::size_t k = 0; k < count; ++k)
+    headers[k] = headers_[order_[group_start_[group] + k]];
+  send_run(fd, headers.data(), count, kNoGroup);
+}
+
+void UdpSender::send_run(int fd, mmsghdr* headers, std::size_t count, std::size_t first_group) {
   std::size_t done = 0;
   while (done < count) {
     int sent = 0;
@@ -159,9 +245,26 @@ void UdpSender::send_run(int fd, mmsghdr* headers, std::size_t count) {
     }
     if (sent < 0) {
       if (errno == EINTR) continue;
-      ++failed_;  // UDP: this datagram is lost, the others still go
+      const std::size_t size = first_group == kNoGroup ? 1 : group_size_[first_group + done];
+      if (size > 1 && (errno == EIO || errno == EINVAL || errno == EMSGSIZE)) {
+        // The GSO send itself was refused: EIO, a device that cannot checksum (then never again); EINVAL or
+        // EMSGSIZE, a segment larger than the path's MTU allows. The datagrams go one by one instead.
+        if (errno == EIO) {
+          gso_ = Gso::off;
+        } else {
+          gso_max_segment_ = std::min(gso_max_segment_, headers[done].msg_hdr.msg_iov[0].iov_len - 1);
+        }
+        send_plain(fd, first_group + done);
+      } else {
+        failed_ += size;  // UDP: these datagrams are lost, the others still go
+      }
       ++done;
       continue;
+    }
+    if (first_group != kNoGroup) {
+      for (std::size_t k = done; k < done + static_cast<std::size_t>(sent); ++k) {
+        if (group_size_[first_group + k] > 1) coalesced_ += group_size_[first_group + k];
+      }
     }
     done += static_cast<std::size_t>(sent);
   }

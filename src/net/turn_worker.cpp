@@ -260,6 +260,7 @@ void TurnWorker::flush() {
 
 void TurnWorker::publish() {
   counters_.udp_send_failed = tx_.failed();
+  counters_.udp_gso_datagrams = tx_.coalesced();
   counters_.relays_open = relays_.open_count();
   counters_.relays_refused = relays_.exhausted();
   counters_.streams_open = streams_.size();
