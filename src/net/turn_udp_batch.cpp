@@ -130,7 +130,7 @@ void UdpSender::send(int fd, const stun::Address& to, std::span<const std::uint8
   if (count_ == kBatch) flush();
   const std::size_t i = count_++;
   auto* slot = bytes_.get() + i * kSlotBytes;
-  std::memcpy(slot, bytes.data(), bytes.size());
+  if (!bytes.empty()) std::memcpy(slot, bytes.data(), bytes.size());  // an empty span may hold no pointer
   fds_[i] = fd;
   destinations_[i] = to;
   has_source_[i] = source != nullptr;
