@@ -6,7 +6,7 @@
 
 namespace peerhub::stun {
 
-Frame next_frame(std::span<const std::uint8_t> buffered) {
+Frame next_frame(std::span<const std::uint8_t> buffered, ChannelRange range) {
   if (buffered.size() < 4) return {FrameKind::unknown, 4, Error::none};
   const std::size_t length = wire::u16(buffered, 2);
   if ((buffered[0] & 0xC0U) == 0) {
@@ -16,7 +16,7 @@ Frame next_frame(std::span<const std::uint8_t> buffered) {
       return {FrameKind::invalid, 0, Error::bad_magic_cookie};
     return {FrameKind::stun, kHeaderSize + length, Error::none};
   }
-  if (valid_channel_number(wire::u16(buffered, 0)))
+  if (valid_channel_number(wire::u16(buffered, 0), range))
     return {FrameKind::channel_data, channel_data_size(length, Transport::stream), Error::none};
   return {FrameKind::invalid, 0, buffered[0] < 0x80 ? Error::bad_channel_number : Error::not_stun};
 }

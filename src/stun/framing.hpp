@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <span>
 
+#include "stun/channel_data.hpp"
 #include "stun/types.hpp"
 
 namespace peerhub::stun {
@@ -34,6 +35,7 @@ struct Frame {
 inline constexpr std::size_t kMaxFrameSize = kMaxMessageSize;
 static_assert(kMaxFrameSize >= 4 + 0x10000);
 
-Frame next_frame(std::span<const std::uint8_t> buffered);
+// `range`: the channel numbers that frame as ChannelData (channel_data.hpp).
+Frame next_frame(std::span<const std::uint8_t> buffered, ChannelRange range = ChannelRange::rfc8656);
 
 }  // namespace peerhub::stun

@@ -4,9 +4,7 @@
 // TURN port nothing else is multiplexed, so a first byte of 0x50–0x7F cannot be mistaken for another protocol
 // (RFC 7983's narrower 64–79 is for ports shared with DTLS and RTP).
 //
-// The stun codec knows only RFC 8656's range; numbers above 0x4FFF are handled here with the same rules
-// (§12.5: a datagram shorter than its length is dropped, at most 3 padding bytes on UDP, exactly the padding
-// on a stream) until the codec takes RFC 5766's range itself.
+// The codec applies the range (stun::ChannelRange); these forward the core's setting to it.
 #pragma once
 
 #include <cstddef>
@@ -20,8 +18,12 @@
 
 namespace peerhub::turn {
 
+constexpr stun::ChannelRange channel_range(bool rfc5766) {
+  return rfc5766 ? stun::ChannelRange::rfc5766 : stun::ChannelRange::rfc8656;
+}
+
 constexpr bool channel_number_ok(std::uint16_t n, bool rfc5766) {
-  return n >= 0x4000 && n <= (rfc5766 ? 0x7FFF : 0x4FFF);
+  return stun::valid_channel_number(n, channel_range(rfc5766));
 }
 
 // Whether a first byte announces ChannelData (0x40–0x4F, or 0x40–0x7F with RFC 5766's range).
