@@ -23,6 +23,7 @@ fi
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 WORK=$(mktemp -d)
+. bench/lib.sh
 SERVER_PID=
 cleanup() { [ -n "$SERVER_PID" ] && kill -9 "$SERVER_PID" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
@@ -46,11 +47,6 @@ start_server() {
   URL="ws://$addr/ws"
 }
 
-stop_server() {
-  kill "$SERVER_PID" 2>/dev/null || true
-  wait "$SERVER_PID" 2>/dev/null || true
-  SERVER_PID=
-}
 
 # load NAME RUN MODE ARGS...: runs one mode, appends its result line to $WORK/NAME.MODE.
 load() {
@@ -79,23 +75,9 @@ for run in $(seq "$RUNS"); do
   done
 done
 
-# median NAME MODE KEY: the median of KEY=value over the runs (or "-").
-median() {
-  local f=$WORK/$1.$2
-  [ -s "$f" ] || { echo -; return; }
-  grep -o " $3=[-0-9.]*" "$f" | cut -d= -f2 | sort -g | awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]; else print "-"}'
-}
 
-# row LABEL MODE KEY TARGET CHECK: CHECK is an awk condition on p (peerhub), n (node), r (p/n).
-row() {
-  local p n
-  p=$(median peerhub "$2" "$3")
-  n=$(median node "$2" "$3")
-  awk -v l="$1" -v p="$p" -v n="$n" -v t="$4" "BEGIN {
-    r = (p != \"-\" && n != \"-\" && n + 0 != 0) ? p / n : \"\";
-    ok = (t == \"-\") ? \"-\" : (p == \"-\" || p < 0) ? \"n/a\" : (($5) ? \"yes\" : \"NO\");
-    printf \"| %-40s | %12s | %12s | %7s | %-22s | %-4s |\n\", l, p, n, (r == \"\" ? \"-\" : sprintf(\"%.2fx\", r)), t, ok }"
-}
+# row LABEL KEY FIELD TARGET CHECK (bench/lib.sh compare_row)
+row() { compare_row "40 12 22" node "$@"; }
 
 echo
 echo "signaling benchmark: median of $RUNS run(s); servers on core 0, load on core 1; $(nproc) cores, $(uname -r)"

@@ -34,6 +34,7 @@ fi
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 WORK=$(mktemp -d)
+. bench/lib.sh
 SERVER_PID=
 PEER_PID=
 cleanup() {
@@ -76,11 +77,6 @@ start_server() {
     { echo "run.sh: $1 does not answer STUN on 127.0.0.1:$PORT:" >&2; cat "$log" >&2; exit 1; }
 }
 
-stop_server() {
-  kill "$SERVER_PID" 2>/dev/null || true
-  wait "$SERVER_PID" 2>/dev/null || true
-  SERVER_PID=
-}
 
 # record NAME KEY LINE: appends a result line to $WORK/NAME.KEY (and shows it on stderr).
 record() {
@@ -120,13 +116,6 @@ for run in $(seq "$RUNS"); do
   done
 done
 
-# median NAME KEY FIELD: the median of FIELD=value over the runs (or "-").
-median() {
-  local f=$WORK/$1.$2
-  [ -s "$f" ] || { echo -; return; }
-  grep -o " $3=[-0-9.]*" "$f" | cut -d= -f2 | sort -g |
-    awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]; else print "-"}'
-}
 
 echo
 echo "TURN benchmark: median of $RUNS run(s); servers on core 0, load on core 1; $(nproc) cores, $(uname -r)"
@@ -163,16 +152,8 @@ echo
 echo "Allocations: peerhub_bench_turn (Allocate, 401, signed Allocate; one UDP socket per allocation)."
 printf '| %-46s | %10s | %10s | %7s | %-18s | %-4s |\n' metric peerhub coturn ratio "target (issue 4)" met
 echo "|------------------------------------------------|------------|------------|---------|--------------------|------|"
-# row LABEL KEY FIELD TARGET CHECK: CHECK is an awk condition on p (peerhub), c (coturn), r (p/c).
-row() {
-  local p c
-  p=$(median peerhub "$2" "$3")
-  c=$(median coturn "$2" "$3")
-  awk -v l="$1" -v p="$p" -v c="$c" -v t="$4" "BEGIN {
-    r = (p != \"-\" && c != \"-\" && c + 0 != 0) ? p / c : \"\";
-    ok = (t == \"-\") ? \"-\" : (p == \"-\" || p < 0) ? \"n/a\" : (($5) ? \"yes\" : \"NO\");
-    printf \"| %-46s | %10s | %10s | %7s | %-18s | %-4s |\n\", l, p, c, (r == \"\" ? \"-\" : sprintf(\"%.2fx\", r)), t, ok }"
-}
+# row LABEL KEY FIELD TARGET CHECK (bench/lib.sh compare_row)
+row() { compare_row "46 10 18" coturn "$@"; }
 row "RSS per idle allocation, bytes (1000 held)" idle bytes_per_alloc "<= 4096 B" "p <= 4096"
 row "allocation setup rate, alloc/s (512 in flight)" setup rate ">= 2x coturn" "r >= 2"
 row "server CPU per allocation, us" setup server_cpu_us_per_alloc "-" "1"

@@ -1,0 +1,29 @@
+# Shared by the benchmark scripts (sourced, not run): they keep each run's result lines in $WORK/NAME.KEY files
+# ("result k=v k=v ..."), and the server under test in $SERVER_PID.
+
+# stop_server: stops $SERVER_PID and waits for it.
+stop_server() {
+  kill "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=
+}
+
+# median NAME KEY FIELD: the median of FIELD=value over the runs (or "-").
+median() {
+  local f=$WORK/$1.$2
+  [ -s "$f" ] || { echo -; return; }
+  grep -o " $3=[-0-9.]*" "$f" | cut -d= -f2 | sort -g | awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]; else print "-"}'
+}
+
+# compare_row WIDTHS REFERENCE LABEL KEY FIELD TARGET CHECK: one table row, peerhub against REFERENCE (its median
+# of FIELD in KEY), with the ratio and whether CHECK holds. WIDTHS: "label value target" column widths. CHECK is
+# an awk condition on p (peerhub), ref (the reference) and r (p/ref); TARGET "-" means none.
+compare_row() {
+  local widths=($1) p ref
+  p=$(median peerhub "$4" "$5")
+  ref=$(median "$2" "$4" "$5")
+  awk -v l="$3" -v p="$p" -v ref="$ref" -v t="$6" -v wl="${widths[0]}" -v wv="${widths[1]}" -v wt="${widths[2]}" "BEGIN {
+    r = (p != \"-\" && ref != \"-\" && ref + 0 != 0) ? p / ref : \"\";
+    ok = (t == \"-\") ? \"-\" : (p == \"-\" || p < 0) ? \"n/a\" : (($7) ? \"yes\" : \"NO\");
+    printf \"| %-*s | %*s | %*s | %7s | %-*s | %-4s |\n\", wl, l, wv, p, wv, ref, (r == \"\" ? \"-\" : sprintf(\"%.2fx\", r)), wt, t, ok }"
+}
