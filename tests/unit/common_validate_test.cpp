@@ -4,27 +4,10 @@
 #include <stdexcept>
 
 #include "common/config.hpp"
+#include "config_errors.hpp"
 
 namespace peerhub {
 namespace {
-
-// The message validate() gives after `change`, or "(valid)".
-std::string error_after(const std::function<void(Config&)>& change) {
-  Config config;
-  change(config);
-  try {
-    validate(config);
-  } catch (const std::invalid_argument& error) {
-    return error.what();
-  }
-  return "(valid)";
-}
-
-#define EXPECT_ERROR_MENTIONS(change, text)                                 \
-  do {                                                                      \
-    const auto message = error_after(change);                               \
-    EXPECT_NE(message.find(text), std::string::npos) << "got: " << message; \
-  } while (false)
 
 TEST(Validate, DefaultsAreValid) {
   EXPECT_NO_THROW(validate(Config{}));
