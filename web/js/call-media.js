@@ -142,8 +142,7 @@ export class LocalMedia extends EventTarget {
       this.audioTrack?.stop();
       this.audioTrack = track;
       this.#applyEnabled();
-      if (this.senders.audio) await this.senders.audio.replaceTrack(track);
-      else if (this.pc) this.senders.audio = this.pc.addTrack(track, new MediaStream());
+      await this.#send('audio', track);
     } else {
       const old = this.cameraTrack;
       this.cameraTrack = track;
@@ -155,10 +154,15 @@ export class LocalMedia extends EventTarget {
   }
 
   async #sendVideo() {
-    const track = this.videoTrack;
     this.#showPreview();
-    if (this.senders.video) await this.senders.video.replaceTrack(track);
-    else if (this.pc && track) this.senders.video = this.pc.addTrack(track, new MediaStream()); // renegotiates
+    await this.#send('video', this.videoTrack);
+  }
+
+  // Puts `track` on the call's sender of that kind: replaceTrack (no renegotiation), or a new sender when the
+  // call had none of that kind (perfect negotiation then renegotiates by itself).
+  async #send(kind, track) {
+    if (this.senders[kind]) await this.senders[kind].replaceTrack(track);
+    else if (this.pc && track) this.senders[kind] = this.pc.addTrack(track, new MediaStream());
   }
 
   #applyEnabled() {

@@ -193,7 +193,7 @@ async function accept() {
   call.heldSignals = [];
   await answerOffer(link, offer.offer, (pc) => media.attach(pc));
   for (const message of rest) await link.handleSignal(message);
-  tools.enable(true);
+  tools.enable();
 }
 
 function decline(message) {
@@ -213,7 +213,7 @@ for (const type of ['answer', 'candidate']) {
     if (type === 'answer' && call.state === 'calling') {
       clearTimeout(call.ringTimer);
       setState('incall');
-      tools.enable(true);
+      tools.enable();
     }
     call.link?.handleSignal(message);
   });
