@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-dev libboost-json1.81-dev   # Asio, Beast, JSON
-  libssl-dev                               # TLS, SHA-1/HMAC, certificates
+  libssl-dev                               # TLS, DTLS, SHA-1/HMAC, certificates
+  libsrtp2-dev                             # SRTP/SRTCP keyed from DTLS (src/srtp)
+  libusrsctp-dev                           # SCTP for data channels, run without its threads (src/sctp)
   libspdlog-dev libcli11-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev googletest
   clang libclang-rt-14-dev clang-format    # libFuzzer and the sanitizer runtime; formatting
