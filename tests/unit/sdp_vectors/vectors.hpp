@@ -1,0 +1,35 @@
+// Loads the SDP test vectors of this folder (see README.md: the chromium_* files are captured from Chromium
+// by capture_chromium.mjs; the firefox_* files are HAND-WRITTEN in Firefox's shape, not captured).
+#pragma once
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace peerhub::sdp::test {
+
+inline std::filesystem::path vectors_dir() {
+  return std::filesystem::path(__FILE__).parent_path();
+}
+
+// The bytes of sdp_vectors/<name>, exactly as stored.
+inline std::string vector(const std::string& name) {
+  std::ifstream in(vectors_dir() / name, std::ios::binary);
+  if (!in) throw std::runtime_error("no SDP test vector " + (vectors_dir() / name).string());
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// Every *.sdp file of the folder, by name, sorted.
+inline std::vector<std::string> all_vectors() {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(vectors_dir()))
+    if (entry.path().extension() == ".sdp") names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace peerhub::sdp::test
