@@ -108,6 +108,8 @@ bool Agent::Impl::checks_pending() const {
 }
 
 bool Agent::Impl::can_send_check() const {
+  // A full transaction table waits for checks to finish (their timers wake the agent).
+  if (transactions.size() >= config.limits.transactions) return false;
   if (!triggered.empty()) return true;
   for (const Pair& p : pairs) {
     if (p.state == PairState::waiting) return true;
@@ -123,7 +125,8 @@ bool Agent::Impl::can_send_check() const {
 // §6.1.4.2: every Ta, one check — a triggered one first, else the best waiting pair, else the best frozen
 // pair of a foundation that has nothing waiting or in progress.
 void Agent::Impl::run_checks(TimePoint now) {
-  if (!remote_pwd || !remote_ufrag || now < next_check) return;
+  if (!remote_pwd || !remote_ufrag || now < next_check || transactions.size() >= config.limits.transactions)
+    return;
   std::optional<std::size_t> chosen;
   while (!triggered.empty() && !chosen) {
     const std::size_t i = triggered.front();

@@ -51,7 +51,8 @@ struct Peer {
   int gathering_complete = 0;
   std::vector<Bytes> received;  // application data
   std::vector<Transmit> sent;   // everything it transmitted
-  Peer* signal_to = nullptr;    // LocalCandidate events are added to this peer's agent at once
+  std::vector<TimePoint> sent_at;
+  Peer* signal_to = nullptr;  // LocalCandidate events are added to this peer's agent at once
 
   bool connected() const { return agent.state() == State::connected || agent.state() == State::completed; }
   bool saw(State s) const { return std::find(states.begin(), states.end(), s) != states.end(); }
@@ -127,6 +128,7 @@ class Network {
         while (auto t = p->agent.poll_transmit()) {
           more = true;
           p->sent.push_back(*t);
+          p->sent_at.push_back(now);
           send(*t);
         }
       }
