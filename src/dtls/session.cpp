@@ -58,9 +58,10 @@ struct Session::Impl {
         rto(kInitialRetransmit) {}
 
   Config config;
+  // Before the SSL, so that it outlives it: OpenSSL may still flush into the BIO while being freed.
+  DatagramQueues queues;
   SslCtxPtr context;
   SslPtr ssl;
-  DatagramQueues queues;
   std::deque<Event> events;
   State state = State::idle;
 
