@@ -68,6 +68,9 @@ class AttributeLines {
   std::vector<Line> lines_;
 };
 
+class SessionDescription;
+Result<SessionDescription> parse(std::string_view text, const Limits& limits);
+
 // One m= section: the m= line, then its own lines.
 class MediaSection : public AttributeLines {
  public:
@@ -108,7 +111,7 @@ class MediaSection : public AttributeLines {
   bool operator==(const MediaSection&) const = default;
 
  private:
-  friend Result<class SessionDescription> parse(std::string_view text, const Limits& limits);
+  friend Result<SessionDescription> parse(std::string_view text, const Limits& limits);
   MediaLine media_;
   std::string media_text_;
 };

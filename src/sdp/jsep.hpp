@@ -109,4 +109,11 @@ struct RemoteDataChannel {
 // "no a=ice-pwd ...", "no a=fingerprint ...", "the answer says a=setup:actpass, which only an offer may say".
 Result<RemoteDataChannel> read_remote_data_channel(const SessionDescription& remote, DescriptionType type);
 
+// Which end of DTLS this peer plays once both a=setup values are known (RFC 8842 §5.1: "active" opens the
+// connection, i.e. is the DTLS client). `local` is what this peer wrote (actpass in its offer, or the role of
+// its answer); `remote` is RemoteDataChannel::setup. A remote without a=setup is taken as active (RFC 4145
+// §4). Errors: "both ends say a=setup:active", "neither end took a role (actpass and actpass)", ...
+enum class DtlsRole { client, server };
+Result<DtlsRole> local_dtls_role(Setup local, std::optional<Setup> remote);
+
 }  // namespace peerhub::sdp

@@ -356,3 +356,36 @@ TEST(SdpJsepRemote, ErrorsSayWhatIsMissing) {
 
 }  // namespace
 }  // namespace peerhub::sdp
+
+namespace peerhub::sdp {
+namespace {
+
+TEST(SdpJsepDtlsRole, ActiveIsTheClient) {
+  // Offerer (actpass) reading the answer.
+  EXPECT_EQ(local_dtls_role(Setup::actpass, Setup::active).value(), DtlsRole::server);
+  EXPECT_EQ(local_dtls_role(Setup::actpass, Setup::passive).value(), DtlsRole::client);
+  EXPECT_EQ(local_dtls_role(Setup::actpass, std::nullopt).value(),
+            DtlsRole::server);  // RFC 4145: absent = active
+  // Answerer with the role it wrote.
+  EXPECT_EQ(local_dtls_role(Setup::active, Setup::actpass).value(), DtlsRole::client);
+  EXPECT_EQ(local_dtls_role(Setup::passive, Setup::actpass).value(), DtlsRole::server);
+  EXPECT_EQ(local_dtls_role(Setup::active, Setup::active).error().text(), "both ends say a=setup:active");
+  EXPECT_EQ(local_dtls_role(Setup::passive, Setup::passive).error().text(), "both ends say a=setup:passive");
+  EXPECT_EQ(local_dtls_role(Setup::actpass, Setup::actpass).error().text(),
+            "neither end took a role (actpass and actpass)");
+  EXPECT_EQ(local_dtls_role(Setup::active, Setup::holdconn).error().text(),
+            "a=setup:holdconn: no DTLS connection");
+}
+
+TEST(SdpJsepDtlsRole, OurAnswerToChromiumMakesUsTheClientByDefault) {
+  const Result<SessionDescription> offer = parse(test::vector("chromium_offer_datachannel.sdp"));
+  ASSERT_TRUE(offer.ok());
+  const Result<SessionDescription> answer = make_answer(*offer, answer_options());
+  ASSERT_TRUE(answer.ok());
+  const Result<RemoteDataChannel> remote = read_remote_data_channel(*offer, DescriptionType::offer);
+  ASSERT_TRUE(remote.ok());
+  EXPECT_EQ(local_dtls_role(answer->transport(0).setup.value(), remote->setup).value(), DtlsRole::client);
+}
+
+}  // namespace
+}  // namespace peerhub::sdp
