@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <optional>
@@ -75,12 +76,18 @@ class Pair {
     for (int round = 0; round < max_rounds; ++round) {
       bool moved = false;
       for (Side from : {Side::client, Side::server}) {
+        std::vector<std::vector<std::uint8_t>> batch;
         while (auto transmit = session(from).poll_transmit()) {
           moved = true;
           Sent sent{from, std::move(transmit->bytes), now};
           sent.dropped = drop && drop(sent);
           wire.push_back(sent);
-          if (!sent.dropped) other(from).handle_datagram(now, wire.back().bytes);
+          if (!sent.dropped) batch.push_back(wire.back().bytes);
+        }
+        if (reorder) std::reverse(batch.begin(), batch.end());
+        for (const auto& bytes : batch) {
+          for (int copy = 0; copy < (duplicate ? 2 : 1); ++copy)
+            other(from).handle_datagram(now, bytes);
         }
       }
       drain();
@@ -164,6 +171,8 @@ class Pair {
   std::vector<Event> server_events;
   std::vector<Sent> wire;
   std::function<bool(const Sent&)> drop;
+  bool reorder = false;    // each side's datagrams of one round arrive last first
+  bool duplicate = false;  // every datagram arrives twice
 };
 
 // The DTLS record content type of a datagram's first record (RFC 6347 §4.1): 22 handshake, 20 CCS, 21 alert,
