@@ -117,6 +117,7 @@ class Client {
 
   explicit Client(ClientConfig config);
   ~Client();
+  // A moved-from Client may only be destroyed or assigned to.
   Client(Client&&) noexcept;
   Client& operator=(Client&&) noexcept;
   Client(const Client&) = delete;

@@ -139,6 +139,11 @@ void Client::Impl::channel_answer(TimePoint now, const stun::Address& peer, std:
     c->state = PeerState::installed;
     c->expires = now + kChannelLifetime;
     c->refresh_at = now + kChannelRefresh;
+    if (p == nullptr && permissions.size() < config.max_permissions) {
+      // Its entry was dropped meanwhile (a CreatePermission for the IP failed): the server has one again.
+      permissions.push_back(Permission{peer, PeerState::pending, false, false, {}, {}});
+      p = &permissions.back();
+    }
     if (p != nullptr) {
       // §12.2: a successful ChannelBind installs or refreshes the permission for the peer's IP.
       const bool permitted = p->state == PeerState::installed;

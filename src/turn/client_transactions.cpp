@@ -55,6 +55,28 @@ std::string what(Purpose p) {
   return "request";
 }
 
+// "Allocate refused: 486 Allocation Quota Reached (...)": the code, its phrase and what it means here.
+std::string refusal(Purpose p, std::uint16_t code, const std::string& reason, const stun::Message& m) {
+  std::string words = what(p) + " refused: " + std::to_string(code) + " " + reason;
+  if (code == stun::kTryAlternate) {
+    const auto alternate = m.get<stun::attr::AlternateServer>();
+    words += " (the server redirects to " +
+             (alternate ? stun::to_string(*alternate) : std::string("another server")) +
+             "; this client does not follow redirections: configure that server instead)";
+  } else if (code == stun::kAllocationQuotaReached) {
+    words += " (the server's allocation quota for this user or in total is used up)";
+  } else if (code == stun::kInsufficientCapacity) {
+    words += " (the server has no relay port or table room left)";
+  } else if (code == stun::kAddressFamilyNotSupported) {
+    words += " (the server does not relay this address family)";
+  } else if (code == stun::kForbidden && (p == Purpose::permission || p == Purpose::channel)) {
+    words += " (the server's policy does not allow relaying to this peer)";
+  } else if (code == stun::kAllocationMismatch && p != Purpose::allocate) {
+    words += " (the server no longer has this allocation)";
+  }
+  return words;
+}
+
 }  // namespace
 
 stun::TransactionId Client::Impl::new_id() {
@@ -214,21 +236,13 @@ void Client::Impl::error_answer(TimePoint now, Transaction t, const stun::Messag
     transactions.push_back(std::move(t));
     return send(now, transactions.back());
   }
-  std::string words = what(t.purpose) + " refused: " + std::to_string(code) + " " + reason;
+  std::string words = refusal(t.purpose, code, reason, m);
   if (code == stun::kUnauthenticated)
     words += " (the server did not accept user '" + config.username + "' with this password in realm '" +
-             auth.realm() +
-             "': wrong password, unknown user or an expired "
-             "REST credential)";
-  else if (code == stun::kTryAlternate) {
-    const auto alternate = m.get<stun::attr::AlternateServer>();
-    words += " (the server redirects to " +
-             (alternate ? stun::to_string(*alternate) : std::string("another server")) +
-             "; this client does not follow redirections: configure that server instead)";
-  } else if (code == stun::kAllocationQuotaReached)
-    words += " (the server's allocation quota for this user or in total is used up)";
-  else if (code == stun::kAllocationMismatch && t.purpose != Purpose::allocate)
-    words += " (the server no longer has this allocation)";
+             auth.realm() + "': wrong password, unknown user or an expired REST credential)";
+  // §8.2, §9.2, §11.2: 437 to a request on an allocation means the server no longer has it.
+  if (code == stun::kAllocationMismatch && t.purpose != Purpose::allocate && t.purpose != Purpose::close)
+    return fail(code, std::move(words));
   transaction_failed(t, code, std::move(words));
 }
 

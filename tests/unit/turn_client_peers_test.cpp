@@ -267,6 +267,23 @@ TEST(TurnClientPeers, OverTcpChannelDataIsPaddedBothWays) {
   EXPECT_EQ(got[0].data, text("abc"));
 }
 
+TEST(TurnClientPeers, AnAllocationTheServerLostIsFailedWith437) {
+  Harness h;
+  Link link(h, client_config());
+  link.allocate();
+  // Someone with the same credentials on the same 5-tuple deletes it behind the client's back.
+  Client other(h, Harness::tuple(1));
+  ASSERT_TRUE(other.refresh(0).success());
+  ASSERT_EQ(h.server().allocation_count(), 0U);
+  ASSERT_TRUE(link.client.create_permission(link.now(), kPeer));
+  link.pump();
+  const auto f = link.last<Failed>();
+  ASSERT_TRUE(f.has_value());
+  EXPECT_EQ(f->code, 437);
+  EXPECT_NE(f->reason.find("no longer has this allocation"), std::string::npos) << f->reason;
+  EXPECT_EQ(link.client.state(), TurnClient::State::failed);
+}
+
 TEST(TurnClientPeers, NothingIsSentAfterFailureOrClose) {
   Harness h;
   Link link(h, client_config());
