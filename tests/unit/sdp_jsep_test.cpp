@@ -46,26 +46,11 @@ TEST(SdpJsepOffer, DataChannelOfferIsWhatJsepAsksFor) {
   o.session = fixed_session();
   const Result<SessionDescription> offer = make_offer(o);
   ASSERT_TRUE(offer.ok()) << offer.error().text();
-  EXPECT_EQ(write(*offer),
-            "v=0\r\n"
-            "o=- 4242 1 IN IP4 127.0.0.1\r\n"
-            "s=-\r\n"
-            "t=0 0\r\n"
-            "a=group:BUNDLE 0\r\n"
-            "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n"
-            "c=IN IP4 0.0.0.0\r\n"
-            "a=candidate:1 1 udp 2130706431 127.0.0.1 50000 typ host\r\n"
-            "a=ice-ufrag:LoCa\r\n"
-            "a=ice-pwd:localpasswordlocalpass\r\n"
-            "a=ice-options:trickle\r\n"
-            "a=fingerprint:" +
-                kFingerprintText +
-                "\r\n"
-                "a=setup:actpass\r\n"
-                "a=mid:0\r\n"
-                "a=sctp-port:5000\r\n"
-                "a=max-message-size:262144\r\n"
-                "a=end-of-candidates\r\n");
+  // sdp_vectors/peerhub_offer_datachannel.sdp is this offer: capture_chromium.mjs gives it to Chromium, which
+  // answers it (chromium_answer_to_peerhub.sdp, read below).
+  EXPECT_EQ(write(*offer), test::vector("peerhub_offer_datachannel.sdp"));
+  EXPECT_NE(write(*offer).find("a=fingerprint:" + kFingerprintText + "\r\na=setup:actpass\r\na=mid:0\r\n"),
+            std::string::npos);
   // What the far end reads from it is what went in.
   const Result<SessionDescription> reparsed = parse(write(*offer));
   ASSERT_TRUE(reparsed.ok()) << reparsed.error().text();
@@ -276,6 +261,19 @@ TEST(SdpJsepRemote, ChromiumOfferWithCandidates) {
   ASSERT_EQ(r->candidates.size(), 2u);
   EXPECT_EQ(r->candidates[1].rfind("candidate:4030834864 1 tcp", 0), 0u);
   EXPECT_FALSE(r->end_of_candidates);
+}
+
+TEST(SdpJsepRemote, ChromiumAnswerToOurOffer) {
+  const Result<RemoteDataChannel> r =
+      read_remote_data_channel(load("chromium_answer_to_peerhub.sdp"), DescriptionType::answer);
+  ASSERT_TRUE(r.ok()) << r.error().text();
+  EXPECT_EQ(r->mid, "0");
+  EXPECT_EQ(r->ice_ufrag, "1oSw");
+  EXPECT_EQ(r->setup, Setup::active);
+  EXPECT_EQ(local_dtls_role(Setup::actpass, r->setup).value(), DtlsRole::server);
+  EXPECT_EQ(r->sctp_port, 5000);
+  EXPECT_EQ(r->max_message_size, 262144u);
+  EXPECT_EQ(r->candidates.size(), 2u);
 }
 
 TEST(SdpJsepRemote, ChromiumAnswerThatRejectedAudioAndVideo) {

@@ -3,6 +3,10 @@
 //
 //   unshare -n sh -c 'ip link set lo up && node tests/unit/sdp_vectors/capture_chromium.mjs tests/unit/sdp_vectors'
 //
+// Every run draws new ICE credentials, fingerprints and ids, and the unit tests check those of the committed
+// files: to add one capture without changing the others, name it after the folder (e.g. `... sdp_vectors
+// chromium_answer_to_peerhub.sdp`).
+//
 // Writes, with CRLF line ends exactly as Chromium produced them:
 //   chromium_offer_datachannel.sdp   createOffer() with one data channel, before any candidate
 //   chromium_offer_av_data.sdp       createOffer() with the fake camera + microphone and a data channel
@@ -11,13 +15,16 @@
 //   chromium_answer_candidates.sdp   localDescription of the answer to it once gathering completed
 //   chromium_answer_rejected.sdp     createAnswer() to that offer with audio and video left no codec in common
 //                                    (munged to one unknown codec): how Chromium itself rejects m= sections
+//   chromium_answer_to_peerhub.sdp  Chromium's answer to peerhub_offer_datachannel.sdp, the offer make_offer()
+//                                    writes (sdp_jsep_test checks it byte for byte): Chromium takes it
 // The page is served from 127.0.0.1 (a secure context, so getUserMedia works) by a tiny HTTP server here.
 import http from 'node:http';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { launchBrowser } from '../../e2e/lib/browser.mjs';
 
 const outDir = path.resolve(process.argv[2] || '.');
+const only = new Set(process.argv.slice(3));
 
 const server = http.createServer((req, res) => {
   res.writeHead(200, { 'content-type': 'text/html' });
@@ -35,6 +42,7 @@ await offerer.goto(url);
 await answerer.goto(url);
 
 function save(name, sdp) {
+  if (only.size && !only.has(name)) return;
   if (!sdp.includes('\r\n')) throw new Error(`${name}: no CRLF line ends`);
   writeFileSync(path.join(outDir, name), sdp);
   console.log(`${name}: ${sdp.split('\r\n').length - 1} lines`);
@@ -113,6 +121,15 @@ save('chromium_answer_candidates.sdp', await answerer.evaluate(async (sdp) => {
   pc.close();
   return text;
 }, gatheredOffer));
+
+save('chromium_answer_to_peerhub.sdp', await answerer.evaluate(async (sdp) => {
+  const pc = new RTCPeerConnection();
+  await pc.setRemoteDescription({ type: 'offer', sdp });
+  await pc.setLocalDescription(await pc.createAnswer());
+  const text = await window.gathered(pc);
+  pc.close();
+  return text;
+}, readFileSync(path.join(outDir, 'peerhub_offer_datachannel.sdp'), 'utf8')));
 
 console.log(`Chromium ${browser.version()}`);
 await browser.close();
