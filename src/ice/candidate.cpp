@@ -99,12 +99,15 @@ std::string_view to_string(Transport transport) {
 }
 
 CandidateParse parse_candidate(std::string_view line) {
-  if (line.size() > 1024) return fail("line longer than 1024 bytes");
+  if (line.size() > 4096) return fail("line longer than 4096 bytes");
   while (!line.empty() && (line.back() == '\r' || line.back() == '\n' || line.back() == ' '))
     line.remove_suffix(1);
   if (line.starts_with("a=")) line.remove_prefix(2);
   if (!line.starts_with("candidate:")) return fail("does not start with 'candidate:'");
   line.remove_prefix(10);
+  // RFC 8839 §5.1: byte-strings exclude NUL, CR and LF.
+  if (line.find_first_of(std::string_view("\0\r\n", 3)) != std::string_view::npos)
+    return fail("contains a NUL or a line break");
   const std::vector<std::string_view> f = split(line);
   if (f.size() > 256) return fail("too many fields");
   if (f.size() < 8)

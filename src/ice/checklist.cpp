@@ -194,7 +194,10 @@ void Agent::Impl::nominate(TimePoint now) {
     if (pairs[i].valid && pairs[i].state == PairState::succeeded &&
         (!best || pairs[i].priority > pairs[*best].priority))
       best = i;
-  if (!best) return;
+  if (!best) {
+    first_valid.reset();
+    return;
+  }
   if (!first_valid) first_valid = now;
   const bool better_possible = std::any_of(pairs.begin(), pairs.end(), [&](const Pair& p) {
     return p.priority > pairs[*best].priority &&

@@ -147,6 +147,13 @@ TEST(IceCandidate, ErrorsSayWhatIsWrong) {
   EXPECT_NE(parse_error("candidate:1 1 udp 100 10.0.0.1:x 5000 typ host").find("address"), std::string::npos);
   EXPECT_NE(parse_error("candidate:1 1 udp 100 10.0.0.1 5000 typ host generation -1").find("generation"),
             std::string::npos);
+  // RFC 8839 byte-strings hold no line break: a value ending in CR would not survive being written again
+  // (found by fuzz_ice_candidate).
+  EXPECT_NE(parse_error("candidate:1 1 udp 100 10.0.0.1 5000 typ host x 0\r\r ufrag u").find("line break"),
+            std::string::npos);
+  std::string with_nul = "candidate:1 1 udp 100 10.0.0.1 5000 typ host x a";
+  with_nul += '\0';
+  EXPECT_NE(parse_error(with_nul + "b").find("NUL"), std::string::npos);
   // Control bytes in the input are not echoed into the message.
   EXPECT_EQ(parse_error("candidate:1 1 u\x01p 100 10.0.0.1 5000 typ host").find('\x01'), std::string::npos);
 }
