@@ -199,7 +199,7 @@ void Association::close() {
   auto& d = *impl_;
   if (d.state == State::connecting || d.state == State::connected) {
     // Messages still in our queue are dropped; what SCTP holds is delivered before SHUTDOWN.
-    if (usrsctp_shutdown(d.sock, SHUT_RDWR) == 0) {
+    if (usrsctp_shutdown(d.sock, SHUT_WR) == 0) {
       d.state = State::closing;
       d.pump();
       return;
@@ -258,6 +258,7 @@ void Association::Impl::receive() {
     if (n < 0) return;  // EWOULDBLOCK: nothing more; ENOTCONN / ECONNRESET: the notification said why
     const auto size = static_cast<std::size_t>(n);
     const bool end = (flags & MSG_EOR) != 0;
+    if (size == 0 && (flags & (MSG_NOTIFICATION | MSG_EOR)) == 0) return;  // end of stream after SHUTDOWN
     if ((flags & MSG_NOTIFICATION) != 0) {
       if (notification.size() + size <= kMaxNotificationSize) {
         notification.insert(notification.end(), receive_buffer.begin(), receive_buffer.begin() + n);

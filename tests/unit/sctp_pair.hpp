@@ -17,14 +17,25 @@
 namespace peerhub::sctp::testing {
 
 struct LinkFaults {
-  double loss = 0;       // probability a packet is dropped
-  double duplicate = 0;  // probability a packet is delivered twice
-  double reorder = 0;    // probability a packet is held back by an extra 1..20 ms
+  explicit LinkFaults(double loss_ = 0, double duplicate_ = 0, double reorder_ = 0)
+      : loss(loss_), duplicate(duplicate_), reorder(reorder_) {}
+  double loss;       // probability a packet is dropped
+  double duplicate;  // probability a packet is delivered twice
+  double reorder;    // probability a packet is held back by an extra 1..20 ms
 };
+
+// ChannelOptions with a label, then whatever `adjust` sets.
+inline ChannelOptions channel(std::string label, const std::function<void(ChannelOptions&)>& adjust = {}) {
+  ChannelOptions o;
+  o.label = std::move(label);
+  if (adjust) adjust(o);
+  return o;
+}
 
 class Pair {
  public:
-  explicit Pair(LinkFaults faults = {}, std::uint32_t seed = 1, Config a_config = {}, Config b_config = {})
+  explicit Pair(LinkFaults faults = LinkFaults(), std::uint32_t seed = 1, Config a_config = {},
+                Config b_config = {})
       : faults_(faults), rng_(seed) {
     a_config.dtls_role = DtlsRole::client;
     b_config.dtls_role = DtlsRole::server;
