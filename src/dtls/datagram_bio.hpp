@@ -3,8 +3,11 @@
 // one datagram from the peer, as a UDP socket would.
 //
 // It also watches OpenSSL's retransmission timer: OpenSSL reports every start and stop of it to its read
-// BIO with BIO_CTRL_DGRAM_SET_NEXT_TIMEOUT, passing (in 3.0 and 3.1) the address of its own deadline, a
-// struct timeval that lives as long as the SSL. session.hpp explains why the Session moves that deadline.
+// BIO with BIO_CTRL_DGRAM_SET_NEXT_TIMEOUT, passing (in 3.0) the address of its own deadline, a struct
+// timeval that lives as long as the SSL. session.hpp explains why the Session moves that deadline. Later
+// OpenSSL versions pass a copy (3.2 keeps the deadline as OSSL_TIME), so the build stops on them rather
+// than write through a dangling pointer; porting means finding that version's way to expire the timer,
+// and dtls_retransmit_test.cpp says whether it works.
 #pragma once
 
 #include <openssl/bio.h>
@@ -15,8 +18,8 @@
 #include <deque>
 #include <vector>
 
-#if OPENSSL_VERSION_NUMBER < 0x30000000L || OPENSSL_VERSION_NUMBER >= 0x30200000L
-#error "dtls/datagram_bio: OpenSSL 3.0 or 3.1 needed (the DTLS timer deadline is reached through the BIO)"
+#if OPENSSL_VERSION_NUMBER < 0x30000000L || OPENSSL_VERSION_NUMBER >= 0x30100000L
+#error "dtls/datagram_bio: written for OpenSSL 3.0 (the DTLS timer deadline is reached through the BIO)"
 #endif
 
 struct timeval;

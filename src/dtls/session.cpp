@@ -114,7 +114,10 @@ int Session::Impl::verify(int /*preverify_ok*/, X509_STORE_CTX* store) {
   auto* self = ssl != nullptr ? static_cast<Impl*>(SSL_get_app_data(ssl)) : nullptr;
   X509* leaf = X509_STORE_CTX_get0_cert(store);
   if (self == nullptr || leaf == nullptr) return 0;
-  return self->on_peer_certificate(leaf) ? 1 : 0;
+  if (self->on_peer_certificate(leaf)) return 1;
+  // The peer then reads "bad certificate" (alert 42) rather than "unknown CA".
+  X509_STORE_CTX_set_error(store, X509_V_ERR_CERT_REJECTED);
+  return 0;
 }
 
 bool Session::Impl::on_peer_certificate(X509* leaf) {

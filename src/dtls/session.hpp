@@ -21,12 +21,12 @@
 // the handshake retransmits if that timer has expired. So the Session owns the schedule instead:
 //   1. DTLS_set_timer_cb makes OpenSSL's own timeout an hour long, so it never fires by itself (neither in
 //      real time nor in a test whose clock is virtual). A tiny timeout does not work: OpenSSL checks it at
-//      the top of every record read and would retransmit — and count towards its 12-timeout limit — on
-//      every call, looping until it fails the handshake.
+//      the top of every record read, retransmits whenever it has expired, and counts each towards its limit
+//      of 12; with 1 µs a handshake between two Sessions ends in "read timeout expired" (tried).
 //   2. The Session keeps its own timer (RFC 6347 §4.2.4.1: 1 s initial, doubling, at most 60 s), restarted
 //      whenever OpenSSL starts a new flight. The datagram BIO learns of every start and stop of OpenSSL's
-//      timer through BIO_CTRL_DGRAM_SET_NEXT_TIMEOUT, whose argument in OpenSSL 3.0 and 3.1 is the address
-//      of OpenSSL's own deadline.
+//      timer through BIO_CTRL_DGRAM_SET_NEXT_TIMEOUT, whose argument in OpenSSL 3.0 is the address of
+//      OpenSSL's own deadline.
 //   3. When the Session's timer fires, it moves that deadline into the past and calls DTLSv1_handle_timeout,
 //      which then retransmits the last flight with fresh record sequence numbers.
 //   4. After Config::handshake_timeout (30 s) without Connected, the session fails: "DTLS handshake timed

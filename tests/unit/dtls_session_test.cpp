@@ -202,6 +202,10 @@ TEST(DtlsSession, WrongFingerprintKnownEarlyFails) {
   pair.run_until([&] { return pair.server.state() == State::failed; }, std::chrono::seconds(60));
   EXPECT_FALSE(Pair::has<Connected>(pair.server_events));
   EXPECT_EQ(pair.server.state(), State::failed);
+  // The client's alert says what happened in TLS terms.
+  ASSERT_NE(Pair::find<Failed>(pair.server_events), nullptr);
+  EXPECT_EQ(Pair::find<Failed>(pair.server_events)->reason,
+            "DTLS handshake failed: sslv3 alert bad certificate");
   EXPECT_EQ(pair.client.send(bytes_of(3)), SendResult::not_connected);
   EXPECT_EQ(pair.client.next_timeout(), std::nullopt);
 }
