@@ -1,5 +1,6 @@
 // The attributes that set up the transport: ICE (RFC 8839), DTLS (RFC 8122, RFC 8842), BUNDLE (RFC 8843),
 // SCTP (RFC 8841).
+#include <algorithm>
 #include <array>
 #include <string>
 
@@ -150,15 +151,22 @@ Result<std::string> parse_ice_pwd(std::string_view value) {
   return std::string(value);
 }
 
-// RFC 8839 §5.6: ice-options = "ice-options:" ice-option-tag *(SP ice-option-tag)
+// RFC 8839 §5.6: ice-options = "ice-options:" ice-option-tag *(SP ice-option-tag). libdatachannel writes
+// "a=ice-options:ice2,trickle": commas separate options as well.
 Result<std::vector<std::string>> parse_ice_options(std::string_view value) {
-  const auto f = text::fields(value);
-  if (f.empty()) return fail("a=ice-options needs at least one option");
   std::vector<std::string> out;
-  for (std::string_view o : f) {
-    if (!text::is_token(o)) return fail("a=ice-options: " + text::quote(o) + " is not a token");
-    out.emplace_back(o);
+  for (std::string_view field : text::fields(value)) {
+    while (!field.empty()) {
+      const std::size_t comma = std::min(field.find(','), field.size());
+      const std::string_view option = field.substr(0, comma);
+      if (!option.empty()) {
+        if (!text::is_token(option)) return fail("a=ice-options: " + text::quote(option) + " is not a token");
+        out.emplace_back(option);
+      }
+      field.remove_prefix(std::min(comma + 1, field.size()));
+    }
   }
+  if (out.empty()) return fail("a=ice-options needs at least one option");
   return out;
 }
 

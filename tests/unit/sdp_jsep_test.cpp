@@ -387,3 +387,55 @@ TEST(SdpJsepDtlsRole, OurAnswerToChromiumMakesUsTheClientByDefault) {
 
 }  // namespace
 }  // namespace peerhub::sdp
+
+// Captured from node-datachannel (libdatachannel) and werift by sdp_vectors/capture_node_peers.mjs.
+namespace peerhub::sdp {
+namespace {
+
+TEST(SdpJsepRemote, LibdatachannelOfferKeepsTransportAtSessionLevel) {
+  const SessionDescription d = load("libdatachannel_offer_candidates.sdp");
+  EXPECT_EQ(d.origin()->username, "rtc");
+  // "a=ice-options:ice2,trickle": both options.
+  EXPECT_EQ(d.ice_options(), (std::vector<std::string>{"ice2", "trickle"}));
+  const Result<RemoteDataChannel> r = read_remote_data_channel(d, DescriptionType::offer);
+  ASSERT_TRUE(r.ok()) << r.error().text();
+  EXPECT_EQ(r->ice_options, (std::vector<std::string>{"ice2", "trickle"}));
+  EXPECT_EQ(r->fingerprints.size(), 1u);  // session level
+  EXPECT_EQ(r->setup, Setup::actpass);
+  EXPECT_EQ(r->candidates.size(), 1u);
+  EXPECT_TRUE(r->end_of_candidates);
+  // Our answer to it.
+  const Result<SessionDescription> answer = make_answer(d, answer_options());
+  ASSERT_TRUE(answer.ok()) << answer.error().text();
+  EXPECT_EQ(answer->media()[0].setup(), Setup::active);
+}
+
+TEST(SdpJsepRemote, LibdatachannelAndWeriftAnswersToOurOffer) {
+  for (const char* name : {"libdatachannel_answer_to_peerhub.sdp", "werift_answer_to_peerhub.sdp"}) {
+    SCOPED_TRACE(name);
+    const Result<RemoteDataChannel> r = read_remote_data_channel(load(name), DescriptionType::answer);
+    ASSERT_TRUE(r.ok()) << r.error().text();
+    EXPECT_EQ(r->mid, "0");
+    EXPECT_EQ(r->setup, Setup::active);
+    EXPECT_EQ(local_dtls_role(Setup::actpass, r->setup).value(), DtlsRole::server);
+    EXPECT_EQ(r->candidates.size(), 1u);
+    EXPECT_TRUE(r->end_of_candidates);
+    EXPECT_EQ(r->sctp_port, 5000);
+  }
+  EXPECT_EQ(read_remote_data_channel(load("werift_answer_to_peerhub.sdp"), DescriptionType::answer)
+                ->max_message_size,
+            65536u);
+}
+
+TEST(SdpJsepRemote, WeriftOffer) {
+  const Result<RemoteDataChannel> r =
+      read_remote_data_channel(load("werift_offer_candidates.sdp"), DescriptionType::offer);
+  ASSERT_TRUE(r.ok()) << r.error().text();
+  EXPECT_EQ(r->ice_pwd.size(), 22u);
+  EXPECT_EQ(r->candidates.size(), 1u);
+  EXPECT_NE(r->candidates[0].find("127.0.0.1"), std::string::npos);
+  EXPECT_EQ(r->max_message_size, 65536u);
+}
+
+}  // namespace
+}  // namespace peerhub::sdp
