@@ -7,8 +7,9 @@
 //   3. read as a remote offer and as a remote answer, and answered with make_answer(): an answer that is made
 //      must parse back to itself, and name the same data section mid.
 // Seeds (fuzz/corpus/fuzz_sdp/): Chromium's captured data-channel offer with candidates, an offer with audio,
-// video and a data channel, an answer that rejects audio and video, and the Firefox-shaped offer of the unit
-// tests (tests/unit/sdp_vectors/).
+// video and a data channel, an answer that rejects audio and video, libdatachannel's offer (transport at
+// session level, "ice2,trickle"), the Firefox-shaped offer of the unit tests (tests/unit/sdp_vectors/), and a
+// bundle-only data section with LF line ends.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
