@@ -41,6 +41,8 @@ class AttributeLines {
   // Appends a line. The value must not hold CR, LF or NUL (std::invalid_argument otherwise), so that a
   // value cannot smuggle in a line of its own.
   void add_line(char type, std::string_view value);
+  // The same, before lines()[position] (at the end when position >= lines().size()).
+  void insert_line(std::size_t position, char type, std::string_view value);
   void add_attribute(std::string_view name) { add_line('a', name); }  // a flag: "a=rtcp-mux"
   void add_attribute(std::string_view name, std::string_view value);  // "a=<name>:<value>"
   // Removes every a=<name> line; returns how many.

@@ -102,12 +102,26 @@ struct RemoteDataChannel {
   // with, BUNDLE-tagged section first, each once.
   std::vector<std::string> candidates;
   bool end_of_candidates = false;
+  // The mids whose trickled candidates belong to this transport: the data section's and, when it is bundled,
+  // those of the other sections of its BUNDLE group that are not rejected (a browser trickles candidates of a
+  // bundle with the tagged section's sdpMid, e.g. "0" for an audio section). Tagged section first.
+  std::vector<std::string> transport_mids;
 };
 
 // Reads the data channel section of a remote description. Errors: "the offer has no data channel section",
 // "the answer rejected the data channel section", "no a=ice-ufrag for the data channel section",
 // "no a=ice-pwd ...", "no a=fingerprint ...", "the answer says a=setup:actpass, which only an offer may say".
 Result<RemoteDataChannel> read_remote_data_channel(const SessionDescription& remote, DescriptionType type);
+
+// RFC 8840 §4.1.2 / W3C localDescription: a candidate gathered after `local` was made goes into the section
+// with that mid, after its other candidates (right after c= when it has none), so that a description written
+// later holds every candidate gathered so far. `candidate` is the text after "a=" ("candidate:..."). Returns
+// the section's index. Errors: "no m= section with a=mid:<mid>", "a candidate must be one line starting with
+// \"candidate:\"".
+Result<std::size_t> add_candidate(SessionDescription& local, std::string_view mid,
+                                  std::string_view candidate);
+// Adds a=end-of-candidates to the section with that mid (once): gathering is complete (RFC 8840 §8.2).
+Result<std::size_t> add_end_of_candidates(SessionDescription& local, std::string_view mid);
 
 // Which end of DTLS this peer plays once both a=setup values are known (RFC 8842 §5.1: "active" opens the
 // connection, i.e. is the DTLS client). `local` is what this peer wrote (actpass in its offer, or the role of

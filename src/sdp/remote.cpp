@@ -62,6 +62,7 @@ Result<RemoteDataChannel> read_remote_data_channel(const SessionDescription& rem
   }
   for (std::size_t i : sources) {
     const MediaSection& m = remote.media()[i];
+    if (const std::optional<std::string> mid = m.mid()) r.transport_mids.push_back(*mid);
     for (std::string& c : m.candidates())
       if (std::find(r.candidates.begin(), r.candidates.end(), c) == r.candidates.end())
         r.candidates.push_back(c);

@@ -1,4 +1,5 @@
 // Typed reading of the attribute lines of one level, and of one m= section.
+#include <algorithm>
 #include <stdexcept>
 
 #include "sdp/description.hpp"
@@ -32,10 +33,15 @@ std::optional<T> first_of(const AttributeLines& lines, std::string_view name, Pa
 }  // namespace
 
 void AttributeLines::add_line(char type, std::string_view value) {
+  insert_line(lines_.size(), type, value);
+}
+
+void AttributeLines::insert_line(std::size_t position, char type, std::string_view value) {
   if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos) {
     throw std::invalid_argument("an SDP line value must not hold CR, LF or NUL");
   }
-  lines_.push_back(Line{type, std::string(value)});
+  const auto at = lines_.begin() + static_cast<std::ptrdiff_t>(std::min(position, lines_.size()));
+  lines_.insert(at, Line{type, std::string(value)});
 }
 
 void AttributeLines::add_attribute(std::string_view name, std::string_view value) {

@@ -439,3 +439,48 @@ TEST(SdpJsepRemote, WeriftOffer) {
 
 }  // namespace
 }  // namespace peerhub::sdp
+
+namespace peerhub::sdp {
+namespace {
+
+TEST(SdpJsepCandidates, TrickledCandidatesJoinTheLocalDescription) {
+  OfferOptions o;
+  o.transport = local();
+  o.session = fixed_session();
+  SessionDescription offer = make_offer(o).value();
+  EXPECT_EQ(add_candidate(offer, "0", "candidate:1 1 udp 2130706431 127.0.0.1 50000 typ host").value(), 0u);
+  EXPECT_EQ(add_candidate(offer, "0", "candidate:2 1 udp 2130706430 ::1 50001 typ host").value(), 0u);
+  EXPECT_EQ(add_end_of_candidates(offer, "0").value(), 0u);
+  EXPECT_EQ(add_end_of_candidates(offer, "0").value(), 0u);  // once
+  const std::string text = write(offer);
+  EXPECT_NE(text.find("c=IN IP4 0.0.0.0\r\n"
+                      "a=candidate:1 1 udp 2130706431 127.0.0.1 50000 typ host\r\n"
+                      "a=candidate:2 1 udp 2130706430 ::1 50001 typ host\r\n"
+                      "a=ice-ufrag:LoCa\r\n"),
+            std::string::npos);
+  EXPECT_EQ(text.rfind("a=max-message-size:262144\r\na=end-of-candidates\r\n"),
+            text.size() - std::string("a=max-message-size:262144\r\na=end-of-candidates\r\n").size());
+  EXPECT_EQ(parse(text).value(), offer);
+
+  EXPECT_EQ(add_candidate(offer, "9", "candidate:3 1 udp 1 127.0.0.1 1 typ host").error().text(),
+            "no m= section with a=mid:9");
+  EXPECT_EQ(add_candidate(offer, "0", "a=candidate:3 1 udp 1 127.0.0.1 1 typ host").error().text(),
+            "a candidate must be one line starting with \"candidate:\"");
+  EXPECT_EQ(add_candidate(offer, "0", "candidate:3\r\na=ice-lite").error().text(),
+            "a candidate must be one line starting with \"candidate:\"");
+  EXPECT_EQ(add_end_of_candidates(offer, "x").error().text(), "no m= section with a=mid:x");
+}
+
+TEST(SdpJsepCandidates, TransportMidsNameEveryBundledSection) {
+  const Result<RemoteDataChannel> chromium =
+      read_remote_data_channel(load("chromium_offer_av_data.sdp"), DescriptionType::offer);
+  ASSERT_TRUE(chromium.ok());
+  EXPECT_EQ(chromium->transport_mids, (std::vector<std::string>{"0", "1", "2"}));
+  const Result<RemoteDataChannel> rejected =
+      read_remote_data_channel(load("chromium_answer_rejected.sdp"), DescriptionType::answer);
+  ASSERT_TRUE(rejected.ok());
+  EXPECT_EQ(rejected->transport_mids, std::vector<std::string>{"2"});
+}
+
+}  // namespace
+}  // namespace peerhub::sdp
