@@ -4,8 +4,7 @@
 
 namespace peerhub::sdp {
 
-Result<DtlsRole> local_dtls_role(Setup local, std::optional<Setup> remote) {
-  const Setup other = remote.value_or(Setup::active);
+Result<DtlsRole> local_dtls_role(Setup local, Setup other) {
   if (local == Setup::holdconn || other == Setup::holdconn)
     return Error{0, "a=setup:holdconn: no DTLS connection"};
   if (local == Setup::active) {

@@ -14,6 +14,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sdp/description.hpp"
@@ -60,7 +61,8 @@ struct OfferOptions {
 // 0.0.0.0, the candidates, a=ice-ufrag/pwd, a=ice-options:trickle, a=fingerprint, a=setup:actpass, a=mid,
 // a=sctp-port, a=max-message-size, a=end-of-candidates when gathering is complete; a=group:BUNDLE <mid> at
 // session level. Error when the transport does not pass the grammar a parser will check (bad ufrag, empty
-// fingerprint, a candidate with a line end in it, ...): "the ICE password must be 22 to 256 characters".
+// fingerprint, a candidate with a line end in it, ...): "the ICE password must be 22 to 256 letters, digits,
+// '+' or '/'".
 Result<SessionDescription> make_offer(const OfferOptions& options);
 
 struct AnswerOptions {
@@ -93,9 +95,9 @@ struct RemoteDataChannel {
   std::vector<std::string> ice_options;  // "trickle", "ice2", ...
   bool ice_lite = false;
   std::vector<Fingerprint> fingerprints;  // RFC 8122 §5: the certificate must match one of them
-  // The remote a=setup (RFC 8842). Empty when the description has none: RFC 4145 §4 takes that as active,
-  // and browsers take an offer without it as actpass.
-  std::optional<Setup> setup;
+  // The remote a=setup (RFC 8842). When the description has none: actpass in an offer (as browsers read it;
+  // RFC 8842 §5.2 has every offerer say actpass) and active in an answer (RFC 4145 §4's default).
+  Setup setup = Setup::actpass;
   std::uint16_t sctp_port = kDefaultSctpPort;               // RFC 8841 §5.2: 5000 when absent
   std::uint64_t max_message_size = kDefaultMaxMessageSize;  // RFC 8841 §6.1: 65536 when absent, 0 = no limit
   // The a=candidate values (text after "a=") of the data section and of the other sections it is bundled
@@ -109,7 +111,7 @@ struct RemoteDataChannel {
 };
 
 // Reads the data channel section of a remote description. Errors: "the offer has no data channel section",
-// "the answer rejected the data channel section", "no a=ice-ufrag for the data channel section",
+// "the answer rejected the data channel section (port 0)", "no a=ice-ufrag for the data channel section",
 // "no a=ice-pwd ...", "no a=fingerprint ...", "the answer says a=setup:actpass, which only an offer may say".
 Result<RemoteDataChannel> read_remote_data_channel(const SessionDescription& remote, DescriptionType type);
 
@@ -125,9 +127,9 @@ Result<std::size_t> add_end_of_candidates(SessionDescription& local, std::string
 
 // Which end of DTLS this peer plays once both a=setup values are known (RFC 8842 §5.1: "active" opens the
 // connection, i.e. is the DTLS client). `local` is what this peer wrote (actpass in its offer, or the role of
-// its answer); `remote` is RemoteDataChannel::setup. A remote without a=setup is taken as active (RFC 4145
-// §4). Errors: "both ends say a=setup:active", "neither end took a role (actpass and actpass)", ...
+// its answer); `remote` is RemoteDataChannel::setup. Errors: "both ends say a=setup:active", "neither end
+// took a role (actpass and actpass)", ...
 enum class DtlsRole { client, server };
-Result<DtlsRole> local_dtls_role(Setup local, std::optional<Setup> remote);
+Result<DtlsRole> local_dtls_role(Setup local, Setup remote);
 
 }  // namespace peerhub::sdp

@@ -42,7 +42,7 @@ Result<RemoteDataChannel> read_remote_data_channel(const SessionDescription& rem
   r.ice_options = t.ice_options;
   r.ice_lite = t.ice_lite;
   r.fingerprints = t.fingerprints;
-  r.setup = t.setup;
+  r.setup = t.setup.value_or(type == DescriptionType::offer ? Setup::actpass : Setup::active);
   r.sctp_port = section.sctp_port().value_or(kDefaultSctpPort);
   r.max_message_size = section.max_message_size().value_or(kDefaultMaxMessageSize);
 

@@ -362,8 +362,6 @@ TEST(SdpJsepDtlsRole, ActiveIsTheClient) {
   // Offerer (actpass) reading the answer.
   EXPECT_EQ(local_dtls_role(Setup::actpass, Setup::active).value(), DtlsRole::server);
   EXPECT_EQ(local_dtls_role(Setup::actpass, Setup::passive).value(), DtlsRole::client);
-  EXPECT_EQ(local_dtls_role(Setup::actpass, std::nullopt).value(),
-            DtlsRole::server);  // RFC 4145: absent = active
   // Answerer with the role it wrote.
   EXPECT_EQ(local_dtls_role(Setup::active, Setup::actpass).value(), DtlsRole::client);
   EXPECT_EQ(local_dtls_role(Setup::passive, Setup::actpass).value(), DtlsRole::server);
@@ -383,6 +381,22 @@ TEST(SdpJsepDtlsRole, OurAnswerToChromiumMakesUsTheClientByDefault) {
   const Result<RemoteDataChannel> remote = read_remote_data_channel(*offer, DescriptionType::offer);
   ASSERT_TRUE(remote.ok());
   EXPECT_EQ(local_dtls_role(answer->transport(0).setup.value(), remote->setup).value(), DtlsRole::client);
+}
+
+TEST(SdpJsepDtlsRole, AbsentSetupIsActpassInAnOfferAndActiveInAnAnswer) {
+  const Result<SessionDescription> d = parse(
+      "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n"
+      "a=ice-ufrag:abcd\r\na=ice-pwd:abcdefghijklmnopqrstuv\r\na=fingerprint:sha-256 01:02\r\n");
+  ASSERT_TRUE(d.ok()) << d.error().text();
+  const RemoteDataChannel offer = read_remote_data_channel(*d, DescriptionType::offer).value();
+  EXPECT_EQ(offer.setup, Setup::actpass);
+  // Our answer to it takes the configured role, and the role helper agrees with it.
+  const Result<SessionDescription> answer = make_answer(*d, answer_options());
+  EXPECT_EQ(answer->media()[0].setup(), Setup::active);
+  EXPECT_EQ(local_dtls_role(Setup::active, offer.setup).value(), DtlsRole::client);
+  const RemoteDataChannel as_answer = read_remote_data_channel(*d, DescriptionType::answer).value();
+  EXPECT_EQ(as_answer.setup, Setup::active);
+  EXPECT_EQ(local_dtls_role(Setup::actpass, as_answer.setup).value(), DtlsRole::server);
 }
 
 }  // namespace
