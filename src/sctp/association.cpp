@@ -12,7 +12,12 @@
 namespace peerhub::sctp {
 namespace {
 
-constexpr auto kTimerPeriod = std::chrono::milliseconds(10);  // usrsctp's own timer thread ticks every 10 ms
+// usrsctp's own timer thread ticks every 10 ms; we wake as often while a timer may be due soon (data in
+// flight or just received, a handshake, a reset or a shutdown under way), and once a second when the
+// association is idle, where only the heartbeat (every 10 s) can be due.
+constexpr auto kBusyPeriod = std::chrono::milliseconds(10);
+constexpr auto kIdlePeriod = std::chrono::seconds(1);
+constexpr auto kActivityWindow = std::chrono::seconds(1);
 constexpr std::size_t kReadSize = 64 * 1024;
 constexpr std::size_t kMaxNotificationSize = 64 * 1024;
 constexpr std::size_t kMaxEarlyPackets = 32;
@@ -118,6 +123,7 @@ void Association::connect(TimePoint now) {
   auto& d = *impl_;
   if (d.state != State::idle) return;
   d.advance(now);
+  d.last_activity = d.last_now;
   sockaddr_conn local{};
   local.sconn_family = AF_CONN;
   local.sconn_port = htons(d.config.local_port);
@@ -154,6 +160,7 @@ void Association::handle_datagram(TimePoint now, std::span<const std::uint8_t> b
   }
   if (d.state == State::closed || d.state == State::failed || bytes.empty()) return;
   d.advance(now);
+  d.last_activity = d.last_now;
   usrsctp_conninput(UsrsctpLibrary::address_of(d.address_id), bytes.data(), bytes.size(), 0);
   d.pump();
 }
@@ -168,6 +175,7 @@ void Association::handle_timeout(TimePoint now) {
 std::optional<Transmit> Association::poll_transmit() {
   Transmit t;
   if (!impl_->outbox->pop(t.bytes)) return std::nullopt;
+  impl_->last_activity = impl_->last_now;
   return t;
 }
 
@@ -188,7 +196,7 @@ std::optional<Event> Association::poll_event() {
 std::optional<TimePoint> Association::next_timeout() const {
   const auto& d = *impl_;
   if (d.state == State::idle || d.state == State::closed || d.state == State::failed) return std::nullopt;
-  return d.last_now + kTimerPeriod;
+  return d.last_now + (d.busy ? kBusyPeriod : kIdlePeriod);
 }
 
 State Association::state() const {
@@ -238,6 +246,20 @@ void Association::Impl::pump() {
     flush();
     request_resets();
   }
+  update_busy();
+}
+
+void Association::Impl::update_busy() {
+  busy = true;
+  if (state != State::connected || last_now - last_activity < kActivityWindow || !send_queue.empty()) return;
+  for (const auto& [id, c] : channels) {
+    if (c.closing) return;
+  }
+  // Chunks sent but not yet acknowledged, or queued in SCTP: a retransmission timer runs.
+  sctp_status status{};
+  socklen_t size = sizeof(status);
+  if (usrsctp_getsockopt(sock, IPPROTO_SCTP, SCTP_STATUS, &status, &size) != 0) return;
+  busy = status.sstat_unackdata != 0 || status.sstat_penddata != 0;
 }
 
 void Association::Impl::receive() {

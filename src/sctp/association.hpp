@@ -8,14 +8,18 @@
 //   poll_transmit()                 SCTP packets to put into DTLS, until nullopt.
 //   poll_event()                    Connected, ChannelOpen, Message, ..., until nullopt.
 //   handle_timeout(now)             when next_timeout() is reached.
-//   next_timeout()                  a 10 ms period while the association lives (see "time" below).
+//   next_timeout()                  10 ms ahead while a usrsctp timer may be due, 1 s when idle (see "time").
 // After every input (including send/open_channel/close_channel/close), drain poll_transmit and poll_event.
 //
 // Time: what is virtual and what is not.
 //   Virtual: every usrsctp timer (retransmission, delayed SACK, heartbeat, shutdown, stream reset) runs on
 //     usrsctp's tick, which moves only when an association passes `now` (usrsctp_library.hpp). usrsctp cannot
-//     say when its next timer is due, so next_timeout() asks for a call every 10 ms, the granularity of
-//     usrsctp's own timer thread; the tick is shared by all associations in the process.
+//     say when its next timer is due, so next_timeout() asks for a call every 10 ms (the granularity of
+//     usrsctp's own timer thread) while one may be: during the handshake, shutdown or a stream reset, while
+//     data is unacknowledged or queued, and for 1 s after any packet in or out (delayed SACK). An idle
+//     association asks once a second (only its 10 s heartbeat is left). The tick is shared by all
+//     associations in the process, so a timer of an idle one may fire inside another's handle_timeout; its
+//     packet then waits in its outbox until its own next call.
 //   Real: usrsctp measures RTT, stamps max_lifetime_ms (PR-SCTP timed reliability) and cookie lifetimes with
 //     the machine's clock. On a virtual clock that runs faster than real time the RTT looks near zero (so RTO
 //     sits at its 200 ms floor) and a timed channel's lifetime passes in real, not virtual, milliseconds.

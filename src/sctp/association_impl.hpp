@@ -62,6 +62,8 @@ struct Association::Impl {
   struct socket* sock = nullptr;
   State state = State::idle;
   TimePoint last_now{};
+  TimePoint last_activity{};  // a packet in or out, a send, an open or a close
+  bool busy = true;           // usrsctp may have a timer due soon: wake every 10 ms, else every second
   std::uint16_t outbound_streams = 0;
   std::uint16_t inbound_streams = 0;
 
@@ -83,6 +85,7 @@ struct Association::Impl {
   // association.cpp
   void advance(TimePoint now);
   void pump();  // after every input: read what usrsctp delivered, send what waits, request resets
+  void update_busy();
   void receive();
   void on_notification(const union sctp_notification& n, std::size_t size);
   void on_user_data(std::uint16_t sid, std::uint32_t ppid, std::vector<std::uint8_t> bytes);

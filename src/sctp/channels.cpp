@@ -100,7 +100,10 @@ Result<void> Association::send(std::uint16_t id, bool binary, std::span<const st
   const std::span<const std::uint8_t> wire = bytes.empty() ? std::span<const std::uint8_t>(kZero) : bytes;
   if (d.state == State::connected && d.send_queue.empty()) {
     const int sent = d.send_now(id, ppid, wire);
-    if (sent > 0) return {};
+    if (sent > 0) {
+      d.busy = true;  // data in flight: its retransmission timer runs
+      return {};
+    }
     if (sent < 0) return Error{"SCTP refused the message (errno " + std::to_string(errno) + ")"};
   }
   if (d.send_queue_bytes + bytes.size() > d.config.send_buffer_limit) {
@@ -118,6 +121,7 @@ Result<void> Association::close_channel(std::uint16_t id) {
   auto& c = it->second;
   if (c.closing) return {};
   c.closing = true;
+  d.busy = true;
   if (c.announced) d.push_event(event::ChannelClosing{id});
   if (d.state != State::connected) {
     // No association (yet, or any more): no stream to reset.

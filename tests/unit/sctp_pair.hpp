@@ -55,6 +55,8 @@ class Pair {
   std::size_t packets() const { return packets_; }
   // Called for every event as it is polled (tests that must react, e.g. refill a send buffer).
   std::function<void(bool from_a, const Event&)> on_event;
+  // While set, b's events are left in b (as a slow application would).
+  bool hold_b_events = false;
 
   void connect() {
     a_->connect(now_);
@@ -92,18 +94,38 @@ class Pair {
     drain();
   }
 
+  // Moves the clock to `t` (not before now) and lets both sides act: for several pairs on one clock.
+  void advance_to(TimePoint t) {
+    now_ = std::max(now_, t);
+    deliver(to_a_, *a_);
+    deliver(to_b_, *b_);
+    a_->handle_timeout(now_);
+    b_->handle_timeout(now_);
+    drain();
+  }
+
   void drain() {
     bool moved = true;
     while (moved) {
       moved = false;
-      while (auto t = a_->poll_transmit())
-        moved = true, carry(std::move(t->bytes), to_b_);
-      while (auto t = b_->poll_transmit())
-        moved = true, carry(std::move(t->bytes), to_a_);
-      while (auto e = a_->poll_event())
-        moved = true, record(true, std::move(*e));
-      while (auto e = b_->poll_event())
-        moved = true, record(false, std::move(*e));
+      while (auto t = a_->poll_transmit()) {
+        moved = true;
+        carry(std::move(t->bytes), to_b_);
+      }
+      while (auto t = b_->poll_transmit()) {
+        moved = true;
+        carry(std::move(t->bytes), to_a_);
+      }
+      while (auto e = a_->poll_event()) {
+        moved = true;
+        record(true, std::move(*e));
+      }
+      while (!hold_b_events) {
+        auto e = b_->poll_event();
+        if (!e) break;
+        moved = true;
+        record(false, std::move(*e));
+      }
       // Packets due now go across at once (a fast path; no faults skipped).
       moved = deliver(to_a_, *a_) || moved;
       moved = deliver(to_b_, *b_) || moved;
