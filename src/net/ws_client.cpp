@@ -103,7 +103,7 @@ class Client final : public WsClient, public std::enable_shared_from_this<Client
     if (queue_.size() >= kMaxQueued)
       return fail("the signaling connection is not keeping up (send queue full)");
     queue_.push_back(std::move(text));
-    if (open_ && queue_.size() == 1) write_next();
+    if (open_ && !writing_) write_next();
   }
 
   void close() override {
@@ -155,7 +155,7 @@ class Client final : public WsClient, public std::enable_shared_from_this<Client
       self->ws_.text(true);
       if (self->on_open_) self->on_open_();
       self->read();
-      if (!self->queue_.empty()) self->write_next();
+      if (!self->queue_.empty() && !self->writing_) self->write_next();
     });
   }
 
@@ -174,7 +174,9 @@ class Client final : public WsClient, public std::enable_shared_from_this<Client
   }
 
   void write_next() {
+    writing_ = true;
     ws_.async_write(asio::buffer(queue_.front()), [self = this->shared_from_this()](auto ec, std::size_t) {
+      self->writing_ = false;
       if (ec) return self->fail("cannot send: " + ec.message());
       self->queue_.pop_front();
       if (!self->queue_.empty() && !self->closed_) self->write_next();
@@ -202,6 +204,7 @@ class Client final : public WsClient, public std::enable_shared_from_this<Client
   OnClosed on_closed_;
   bool open_ = false;
   bool closing_ = false;
+  bool writing_ = false;
   bool closed_ = false;
   bool insecure_ = false;
 };

@@ -161,8 +161,8 @@ Result<void> PeerConnection::set_remote_description(TimePoint now, const Descrip
     s.signaling = SignalingState::have_remote_offer;
   } else {
     if (!s.local_setup) {
-      // RFC 4145 §4: no a=setup means active; our offer said actpass, so we take the other role.
-      const auto theirs = remote->setup.value_or(sdp::Setup::active);
+      // Our offer said actpass, so we take the other role (an answer without a=setup reads as active).
+      const auto theirs = remote->setup;
       if (theirs == sdp::Setup::actpass)
         return Error{"the answer says a=setup:actpass, which only an offer may say"};
       s.local_setup = theirs == sdp::Setup::active ? sdp::Setup::passive : sdp::Setup::active;

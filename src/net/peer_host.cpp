@@ -1,0 +1,160 @@
+#include "net/peer_host.hpp"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "common/log.hpp"
+#include "net/turn_sockaddr.hpp"
+
+namespace peerhub::net {
+
+namespace asio = boost::asio;
+
+PeerHost::PeerHost(asio::io_context& io, peer::Configuration configuration, PeerHostOptions options)
+    : io_(io),
+      pc_(std::move(configuration), std::chrono::system_clock::now()),
+      options_(std::move(options)),
+      timer_(io),
+      buffer_(65536) {}
+
+PeerHost::~PeerHost() {
+  *alive_ = false;
+  for (auto& s : sockets_) {
+    if (s->watcher) s->watcher->release();
+    if (s->fd >= 0) ::close(s->fd);
+  }
+}
+
+TimePoint PeerHost::now() const {
+  return Clock::now();
+}
+
+Result<void> PeerHost::start(OnEvent on_event) {
+  on_event_ = std::move(on_event);
+  const auto list = local_addresses(options_.interfaces);
+  if (!list.error.empty()) return Error{list.error};
+  if (list.addresses.empty()) {
+    return Error{"no network address to use for ICE (the interface filter let none through)"};
+  }
+  std::string failures;
+  for (const auto& local : list.addresses) {
+    SocketOptions socket_options;
+    socket_options.receive_buffer = options_.receive_buffer;
+    const int fd = bind_udp(local.address, socket_options);
+    if (fd < 0) {
+      failures += " " + stun::ip_to_string(local.address) + ": " + std::strerror(errno) + ";";
+      continue;
+    }
+    const int send_buffer = options_.send_buffer;
+    (void)::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &send_buffer, sizeof send_buffer);
+    auto socket = std::make_unique<Socket>();
+    socket->id = static_cast<std::uint32_t>(sockets_.size() + 1);
+    socket->fd = fd;
+    socket->address = net::local_address(fd);
+    socket->watcher = std::make_unique<asio::posix::stream_descriptor>(io_, fd);
+    sockets_.push_back(std::move(socket));
+  }
+  if (sockets_.empty()) return Error{"cannot bind a UDP socket for ICE:" + failures};
+  const auto t = now();
+  for (auto& s : sockets_) {
+    pc_.add_local_base(t, {s->id, s->address, ice::Transport::udp});
+    wait_readable(*s);
+  }
+  flush();
+  return {};
+}
+
+std::vector<stun::Address> PeerHost::bound() const {
+  std::vector<stun::Address> out;
+  for (const auto& s : sockets_)
+    out.push_back(s->address);
+  return out;
+}
+
+void PeerHost::wait_readable(Socket& socket) {
+  socket.watcher->async_wait(asio::posix::stream_descriptor::wait_read,
+                             [this, &socket, alive = alive_](const boost::system::error_code& ec) {
+                               if (!*alive || ec || closed_) return;
+                               read_all(socket);
+                               wait_readable(socket);
+                             });
+}
+
+// Everything the socket holds (up to a bound per wakeup, so a flood cannot starve the timer), then one flush.
+void PeerHost::read_all(Socket& socket) {
+  const auto t = now();
+  for (int i = 0; i < 256; ++i) {
+    sockaddr_storage from{};
+    socklen_t from_length = sizeof from;
+    const ssize_t n = ::recvfrom(socket.fd, buffer_.data(), buffer_.size(), MSG_DONTWAIT,
+                                 reinterpret_cast<sockaddr*>(&from), &from_length);
+    if (n < 0) break;  // EAGAIN, or an ICMP error queued on the socket: nothing to read now
+    pc_.handle_datagram(t, socket.id, to_stun(from), {buffer_.data(), static_cast<std::size_t>(n)});
+    // Move what the datagram produced along now: the PeerConnection's queues stay short.
+    if ((i & 15) == 15) flush();
+  }
+  flush();
+}
+
+void PeerHost::flush() {
+  if (flushing_ || closed_) return;
+  flushing_ = true;
+  for (int round = 0; round < 64; ++round) {
+    bool moved = false;
+    while (auto transmit = pc_.poll_transmit()) {
+      moved = true;
+      for (auto& s : sockets_) {
+        if (s->id != transmit->base_id) continue;
+        sockaddr_storage to{};
+        const socklen_t length = to_sockaddr(transmit->destination, to);
+        // UDP: a full socket buffer drops the datagram, as the network would; SCTP retransmits.
+        (void)::sendto(s->fd, transmit->bytes.data(), transmit->bytes.size(), MSG_DONTWAIT,
+                       reinterpret_cast<const sockaddr*>(&to), length);
+        break;
+      }
+    }
+    while (auto event = pc_.poll_event()) {
+      moved = true;
+      if (on_event_) on_event_(std::move(*event));
+      if (closed_) break;
+    }
+    if (!moved || closed_) break;
+  }
+  flushing_ = false;
+  arm_timer();
+}
+
+void PeerHost::arm_timer() {
+  if (closed_) return;
+  const auto next = pc_.next_timeout();
+  if (!next) {
+    armed_.reset();
+    timer_.cancel();
+    return;
+  }
+  if (armed_ && *armed_ == *next) return;
+  armed_ = next;
+  timer_.expires_at(*next);
+  timer_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
+    if (!*alive || ec || closed_) return;
+    armed_.reset();
+    pc_.handle_timeout(now());
+    flush();
+  });
+}
+
+void PeerHost::close() {
+  if (closed_) return;
+  pc_.close(now());
+  flush();  // the ABORT and close_notify leave before the sockets close
+  closed_ = true;
+  timer_.cancel();
+  for (auto& s : sockets_) {
+    if (s->watcher) s->watcher->cancel();
+  }
+}
+
+}  // namespace peerhub::net
