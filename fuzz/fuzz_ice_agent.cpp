@@ -9,7 +9,10 @@
 //      is even), success or error, with the chunk as its attributes
 //   3  time passes (chunk[0] * 7 ms) and the timer fires
 //   4  the chunk as a candidate line for add_remote_candidate
-//   5  send(), restart(), remote_end_of_candidates() or close(), by chunk[0]
+//   5  send(), restart(), remote_end_of_candidates(), close() or turn_stream_closed(), by chunk[0]
+//   6  the chunk as a frame from the TCP connection to the TURN server
+// The agent has a UDP TURN server (also its STUN server, so datagrams from it go through the TURN client
+// first) and a TCP one.
 // After every operation all transmits and events are drained. Checked: no transmit is empty, a fired timer
 // never asks to be called again in the past, and nothing crashes or leaks (ASan/UBSan).
 // Seeds (fuzz/corpus/fuzz_ice_agent/): a signed request with PRIORITY, ICE-CONTROLLING and USE-CANDIDATE; a
@@ -61,6 +64,8 @@ struct Harness {
     c.pwd = kPwd;
     c.tie_breaker = 42;
     c.stun_servers = {kFrom[1]};
+    c.turn_servers = {ice::TurnServer{kFrom[1], ice::Transport::udp, "user", "pass"},
+                      ice::TurnServer{kFrom[3], ice::Transport::tcp, "user", "pass"}};
     auto state = std::make_shared<std::uint32_t>(1);
     c.random = [state](std::span<std::uint8_t> out) {
       for (std::uint8_t& b : out) {
@@ -82,6 +87,7 @@ struct Harness {
   void drain() {
     while (auto t = agent.poll_transmit()) {
       check(!t->bytes.empty());
+      check(!t->turn_stream || *t->turn_stream == 1);
       if (stun::looks_like_stun(t->bytes)) {
         const auto m = stun::Message::parse(t->bytes);
         check(m.ok());
@@ -116,7 +122,7 @@ struct Harness {
 
   void run(std::uint8_t op, std::span<const std::uint8_t> chunk) {
     const std::uint8_t first = chunk.empty() ? 0 : chunk[0];
-    switch (op % 6) {
+    switch (op % 7) {
       case 0:
         agent.handle_datagram(now, first % 3, kFrom[(first >> 2) % 4], chunk);
         break;
@@ -163,9 +169,15 @@ struct Harness {
           case 2:
             agent.close();
             break;
+          case 3:
+            agent.turn_stream_closed(now, 1);
+            break;
           default:
             agent.send(now, chunk);
         }
+        break;
+      case 6:
+        agent.handle_turn_stream(now, first % 3, chunk);
         break;
     }
     drain();

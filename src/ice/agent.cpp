@@ -43,11 +43,26 @@ void Agent::Impl::emit(Event e) {
   events.push_back(std::move(e));
 }
 
-void Agent::Impl::transmit(std::uint32_t base_id, const stun::Address& source,
+void Agent::Impl::transmit(std::uint64_t base_id, const stun::Address& source,
                            const stun::Address& destination, std::vector<std::uint8_t> bytes) {
   if (bytes.empty()) return;
+  if (is_relay_key(base_id)) {
+    const std::size_t i = base_id & 0xFFFFFFFFU;
+    if (i >= relays.size() || relays[i].failed) return;
+    relays[i].client.send_to(clock, destination, bytes);
+    drain_relay(i);
+    return;
+  }
   if (transmits.size() >= config.limits.transmits) transmits.pop_front();
-  transmits.push_back(Transmit{base_id, source, destination, std::move(bytes)});
+  transmits.push_back(
+      Transmit{static_cast<std::uint32_t>(base_id), source, destination, std::move(bytes), {}});
+}
+
+bool Agent::Impl::gathering() const {
+  return std::any_of(transactions.begin(), transactions.end(),
+                     [](const Transaction& t) { return t.kind == Transaction::Kind::gather; }) ||
+         std::any_of(relays.begin(), relays.end(),
+                     [&](const Relay& r) { return !r.allocated && !r.failed && clock < r.give_up; });
 }
 
 void Agent::Impl::set_state(State s) {
@@ -89,9 +104,7 @@ void Agent::Impl::update_state(TimePoint now) {
   if (consent_failed) return set_state(State::failed);
   if (selected && !selected->expired) {
     if (selected->disconnected) return set_state(State::disconnected);
-    const bool gathering_done =
-        std::none_of(transactions.begin(), transactions.end(),
-                     [](const Transaction& t) { return t.kind == Transaction::Kind::gather; });
+    const bool gathering_done = !gathering();
     // Completed (§8.1.2 and W3C): nominated, no more candidates coming, nothing left to check.
     if (remote_eoc && gathering_done && !checks_pending() && old_ufrag.empty())
       return set_state(State::completed);
@@ -102,9 +115,7 @@ void Agent::Impl::update_state(TimePoint now) {
     return;
   }
   if (state == State::checking || state == State::failed) {
-    const bool gathering_done =
-        std::none_of(transactions.begin(), transactions.end(),
-                     [](const Transaction& t) { return t.kind == Transaction::Kind::gather; });
+    const bool gathering_done = !gathering();
     const bool all_failed =
         std::all_of(pairs.begin(), pairs.end(), [](const Pair& p) { return p.state == PairState::failed; });
     // §8.1.2: every pair failed and no more candidates will come.
@@ -137,6 +148,7 @@ std::optional<PairInfo> Agent::selected_pair() const {
 
 void Agent::add_local_base(TimePoint now, const LocalBase& b) {
   Impl& a = *impl_;
+  a.clock = now;
   if (a.closed || b.transport != Transport::udp || a.base(b.id) != nullptr) return;
   if (a.locals.size() >= a.config.limits.local_candidates) return;
   a.bases.push_back(b);
@@ -157,7 +169,10 @@ void Agent::add_local_base(TimePoint now, const LocalBase& b) {
   a.emit(event::LocalCandidate{host.c});
   a.gathering_announced = false;
   a.pair_local(index);
-  if (!a.config.lite) a.start_gathering(now, b, index);
+  if (!a.config.lite) {
+    a.start_gathering(now, b, index);
+    a.start_relays(now, b);
+  }
   a.update_state(now);
 }
 
@@ -170,6 +185,7 @@ void Agent::set_remote_credentials(std::string_view ufrag, std::string_view pwd)
 
 AddCandidateResult Agent::add_remote_candidate(TimePoint now, const Candidate& c) {
   Impl& a = *impl_;
+  a.clock = now;
   if (a.closed) return AddCandidateResult::closed;
   if (!c.resolvable()) return AddCandidateResult::unresolvable;
   if (c.transport != Transport::udp || c.component != 1) return AddCandidateResult::unsupported;
@@ -194,12 +210,14 @@ AddCandidateResult Agent::add_remote_candidate(TimePoint now, const Candidate& c
 }
 
 void Agent::remote_end_of_candidates(TimePoint now) {
+  impl_->clock = now;
   impl_->remote_eoc = true;
   impl_->update_state(now);
 }
 
 void Agent::restart(TimePoint now, std::string ufrag, std::string pwd) {
   Impl& a = *impl_;
+  a.clock = now;
   if (a.closed) return;
   if (a.selected) {
     a.old_ufrag = a.ufrag;
@@ -218,13 +236,17 @@ void Agent::restart(TimePoint now, std::string ufrag, std::string pwd) {
   a.consent_failed = false;
   std::erase_if(a.transactions, [](const Transaction& t) { return t.kind != Transaction::Kind::consent; });
   if (a.selected && a.selected->expired) a.selected.reset();
-  // Host candidates stay (with the new ufrag); reflexive ones are gathered again.
-  std::erase_if(a.locals, [](const LocalCand& l) { return l.c.type != CandidateType::host; });
+  // Host and relayed candidates stay (with the new ufrag; the allocations live on); reflexive ones are
+  // gathered again.
+  std::erase_if(a.locals, [](const LocalCand& l) {
+    return l.c.type == CandidateType::srflx || l.c.type == CandidateType::prflx;
+  });
   a.gathering_announced = false;
   for (std::size_t i = 0; i < a.locals.size(); ++i) {
     a.locals[i].c.ufrag = a.ufrag;
     a.emit(event::LocalCandidate{a.locals[i].c});
-    const LocalBase* b = a.base(a.locals[i].base_id);
+    if (is_relay_key(a.locals[i].base_id)) continue;
+    const LocalBase* b = a.base(static_cast<std::uint32_t>(a.locals[i].base_id));
     if (b != nullptr && !a.config.lite) a.start_gathering(now, *b, i);
   }
   if (!a.selected) a.set_state(State::new_);
@@ -239,52 +261,94 @@ void Agent::close() {
   a.triggered.clear();
   a.transmits.clear();
   a.selected.reset();
+  a.close_relays(a.clock);
   a.set_state(State::closed);
 }
 
 Received Agent::handle_datagram(TimePoint now, std::uint32_t base_id, const stun::Address& from,
                                 std::span<const std::uint8_t> bytes) {
   Impl& a = *impl_;
+  a.clock = now;
   Received r;
   r.base_id = base_id;
   r.from = from;
   const LocalBase* b = a.base(base_id);
   if (a.closed || b == nullptr) return r;
-  const LocalBase base = *b;
+  // From a TURN server we allocated on through this socket: the TURN client's, unless it does not know the
+  // transaction (our own Binding request for a server-reflexive candidate).
+  for (std::size_t i = 0; i < a.relays.size(); ++i) {
+    const Relay& relay = a.relays[i];
+    if (relay.failed || relay.base_id != base_id || a.config.turn_servers[relay.server].address != from)
+      continue;
+    if (std::optional<Received> out = a.relay_input(now, i, bytes)) {
+      a.update_state(now);
+      return *out;
+    }
+    break;
+  }
+  return a.receive(now, Base{base_id, b->address}, from, bytes);
+}
+
+Received Agent::handle_turn_stream(TimePoint now, std::size_t server, std::span<const std::uint8_t> frame) {
+  Impl& a = *impl_;
+  a.clock = now;
+  if (a.closed) return {};
+  for (std::size_t i = 0; i < a.relays.size(); ++i) {
+    if (a.relays[i].base_id || a.relays[i].server != server || a.relays[i].failed) continue;
+    std::optional<Received> out = a.relay_input(now, i, frame);
+    a.update_state(now);
+    return out.value_or(Received{});
+  }
+  return {};
+}
+
+void Agent::turn_stream_closed(TimePoint now, std::size_t server) {
+  Impl& a = *impl_;
+  a.clock = now;
+  for (std::size_t i = 0; i < a.relays.size(); ++i)
+    if (!a.relays[i].base_id && a.relays[i].server == server) a.relay_failed(i);
+  a.update_state(now);
+}
+
+Received Agent::Impl::receive(TimePoint now, const Base& base, const stun::Address& from,
+                              std::span<const std::uint8_t> bytes) {
+  Received r;
+  r.base_id = static_cast<std::uint32_t>(base.id);
+  r.from = from;
   if (stun::looks_like_stun(bytes)) {
     r.kind = Received::Kind::ice;
     const stun::Result<stun::Message> m = stun::Message::parse(bytes);
     if (!m || m->method() != stun::Method::binding) return r;
     switch (m->cls()) {
       case stun::Class::request:
-        a.handle_request(now, base, from, *m);
+        handle_request(now, base, from, *m);
         break;
       case stun::Class::success:
       case stun::Class::error:
-        a.handle_response(now, base, from, *m);
+        handle_response(now, base, from, *m);
         break;
       case stun::Class::indication:  // a keepalive (§11)
-        if (a.selected && a.selected->info.remote.address == from && a.selected->info.base_id == base_id &&
+        if (selected && selected->info.remote.address == from && selected->base_key == base.id &&
             stun::verify_fingerprint(*m) == stun::Error::none)
-          a.selected->last_received = now;
+          selected->last_received = now;
         break;
     }
-    if (!a.config.lite) {
-      a.nominate(now);
-      a.run_checks(now);
+    if (!config.lite) {
+      nominate(now);
+      run_checks(now);
     }
-    a.update_state(now);
+    update_state(now);
     return r;
   }
-  if (!a.remote_known(from)) return r;
+  if (!remote_known(from)) return r;
   r.kind = Received::Kind::data;
   r.data = bytes;
-  if (a.selected && a.selected->info.remote.address == from && a.selected->info.base_id == base_id) {
+  if (selected && selected->info.remote.address == from && selected->base_key == base.id) {
     r.selected = true;
-    a.selected->last_received = now;
-    if (a.selected->disconnected) {
-      a.selected->disconnected = false;
-      a.update_state(now);
+    selected->last_received = now;
+    if (selected->disconnected) {
+      selected->disconnected = false;
+      update_state(now);
     }
   }
   return r;
@@ -292,7 +356,9 @@ Received Agent::handle_datagram(TimePoint now, std::uint32_t base_id, const stun
 
 void Agent::handle_timeout(TimePoint now) {
   Impl& a = *impl_;
+  a.clock = now;
   if (a.closed) return;
+  a.run_relays(now);
   a.run_transactions(now);
   if (!a.config.lite) {
     a.nominate(now);
@@ -304,9 +370,10 @@ void Agent::handle_timeout(TimePoint now) {
 
 bool Agent::send(TimePoint now, std::span<const std::uint8_t> bytes) {
   Impl& a = *impl_;
+  a.clock = now;
   if (a.closed || !a.selected || a.selected->expired || bytes.empty()) return false;
   a.selected->last_sent = now;
-  a.transmit(a.selected->info.base_id, a.selected->base, a.selected->info.remote.address,
+  a.transmit(a.selected->base_key, a.selected->base, a.selected->info.remote.address,
              std::vector<std::uint8_t>(bytes.begin(), bytes.end()));
   return true;
 }
@@ -321,9 +388,7 @@ std::optional<Transmit> Agent::poll_transmit() {
 
 std::optional<Event> Agent::poll_event() {
   Impl& a = *impl_;
-  if (a.events.empty() && !a.gathering_announced && !a.bases.empty() && !a.closed &&
-      std::none_of(a.transactions.begin(), a.transactions.end(),
-                   [](const Transaction& t) { return t.kind == Transaction::Kind::gather; })) {
+  if (a.events.empty() && !a.gathering_announced && !a.bases.empty() && !a.closed && !a.gathering()) {
     // Announced once the queue has been drained, so that bases added one after another in one go are one
     // gathering.
     a.gathering_announced = true;
@@ -345,6 +410,11 @@ std::optional<TimePoint> Agent::next_timeout() const {
   for (const Transaction& x : a.transactions) {
     earliest(x.next_send);
     if (x.kind == Transaction::Kind::gather) earliest(x.give_up);
+  }
+  for (const Relay& r : a.relays) {
+    if (r.failed) continue;
+    if (const auto due = r.client.next_timeout()) earliest(*due);
+    if (!r.allocated && a.clock < r.give_up) earliest(r.give_up);
   }
   if (!a.config.lite && a.remote_pwd && a.can_send_check()) earliest(a.next_check);
   if (a.first_valid && !a.nominating && a.role == Role::controlling && !a.config.lite)

@@ -16,9 +16,17 @@
 //
 // Time: every verb takes `now`; nothing happens between calls. Randomness: Config::random.
 //
+// Relayed candidates (TURN, through turn::Client): for a UDP TURN server, one allocation per base, over that
+// base's socket (the Transmits name the base, the destination is the server, and the server's datagrams come
+// back through handle_datagram like any other). For a TCP TURN server, one allocation over one TCP connection
+// that the shell opens on the first Transmit whose `turn_stream` names that server (its index in
+// Config::turn_servers); the shell writes such Transmits' bytes to that connection, cuts what it reads into
+// frames with stun::next_stream_frame() (stun/framing.hpp) and hands each to handle_turn_stream(); a closed
+// connection goes to turn_stream_closed(). Data from a peer through a relay comes out of handle_datagram /
+// handle_turn_stream unwrapped, with `from` the peer and `relayed` set.
+//
 // What the agent does not do: resolve names (mDNS ".local" candidates are ignored), TCP candidates (RFC
-// 6544), more than one component (peerhub always BUNDLEs with rtcp-mux), relayed candidates (TURN; the
-// Config has no TURN servers yet).
+// 6544), more than one component (peerhub always BUNDLEs with rtcp-mux), TURN over TLS.
 #pragma once
 
 #include <cstdint>
@@ -51,6 +59,15 @@ struct Limits {
   std::size_t transactions = 64;
   std::size_t transmits = 256;  // queued, not yet polled; the oldest are dropped past this
   std::size_t events = 256;
+  std::size_t relays = 8;  // TURN allocations
+};
+
+// A TURN server for relayed candidates (RFC 8656, long-term credentials).
+struct TurnServer {
+  stun::Address address;
+  Transport transport = Transport::udp;  // tcp: over a TCP connection the shell opens (see above)
+  std::string username;
+  std::string password;
 };
 
 struct Config {
@@ -62,6 +79,7 @@ struct Config {
   std::string pwd;
   std::optional<std::uint64_t> tie_breaker;  // random when empty
   std::vector<stun::Address> stun_servers;   // for server-reflexive candidates (UDP)
+  std::vector<TurnServer> turn_servers;      // for relayed candidates (not used by a lite agent)
   RandomFill random = default_random_fill;
   Limits limits;
 };
@@ -78,13 +96,17 @@ struct Transmit {
   stun::Address source;  // the base's address
   stun::Address destination;
   std::vector<std::uint8_t> bytes;
+  // Set: the bytes (whole STUN or ChannelData frames) go on the TCP connection to
+  // Config::turn_servers[*turn_stream], opened on first use; base_id and source are then unused.
+  std::optional<std::size_t> turn_stream;
 };
 
 // Both ends of a pair, for SelectedPairChanged and selected_pair().
 struct PairInfo {
   Candidate local;
   Candidate remote;
-  std::uint32_t base_id = 0;
+  std::uint32_t base_id = 0;  // the socket (for a relayed pair: the one to the TURN server; 0 over TCP)
+  bool relayed = false;       // the local candidate is a TURN relay: data goes through the server
 };
 
 namespace event {
@@ -114,6 +136,7 @@ struct Received {
   std::uint32_t base_id = 0;
   stun::Address from;
   bool selected = false;  // the data came over the selected pair
+  bool relayed = false;   // it came through a TURN relay (`from` is the peer, not the server)
 };
 
 enum class AddCandidateResult : std::uint8_t {
@@ -149,10 +172,15 @@ class Agent {
   // ICE restart (RFC 8445 §9): new local credentials (generated when empty), remote ones forgotten, a fresh
   // checklist and a new gathering. The selected pair keeps carrying data until a new pair is selected.
   void restart(TimePoint now, std::string ufrag = {}, std::string pwd = {});
+  // Stops everything. TURN allocations are released: their Refresh (LIFETIME 0) is left in poll_transmit().
   void close();
 
   Received handle_datagram(TimePoint now, std::uint32_t base_id, const stun::Address& from,
                            std::span<const std::uint8_t> bytes);
+  // One frame read from the TCP connection to Config::turn_servers[server].
+  Received handle_turn_stream(TimePoint now, std::size_t server, std::span<const std::uint8_t> frame);
+  // That connection closed (or could not be opened): its relayed candidate is gone.
+  void turn_stream_closed(TimePoint now, std::size_t server);
   void handle_timeout(TimePoint now);
   // Application data on the selected pair; false when there is none (or after close()).
   bool send(TimePoint now, std::span<const std::uint8_t> bytes);

@@ -4,6 +4,11 @@
 //   requests.cpp    answering Binding requests (§7.3), roles (§7.3.1.1), peer-reflexive candidates
 //   responses.cpp   our transactions: checks (§7.2.5), gathering (§5.1.1.2), consent (RFC 7675)
 //   messages.cpp    the STUN messages the agent writes
+//   relay.cpp       relayed candidates through turn::Client
+//
+// Bases are named by a 64-bit key: a shell socket by its id, a TURN relay by kRelayKey | its index. A relay
+// is a base like any other (RFC 8445 §5.1.1.2: a relayed candidate is its own base); what is sent from it
+// goes through its turn::Client.
 #pragma once
 
 #include <deque>
@@ -14,6 +19,7 @@
 #include "ice/agent.hpp"
 #include "stun/message.hpp"
 #include "stun/types.hpp"
+#include "turn/client.hpp"
 
 namespace peerhub::ice {
 
@@ -43,11 +49,34 @@ inline constexpr Duration kDisconnectedAfter = 7s;
 // RFC 8445 §11: a Binding indication when nothing was sent on the selected pair for 15 s.
 inline constexpr Duration kKeepalive = 15s;
 
+inline constexpr std::uint64_t kRelayKey = std::uint64_t{1} << 32;
+inline bool is_relay_key(std::uint64_t key) {
+  return (key & kRelayKey) != 0;
+}
+// A relay that is not allocated by then no longer holds gathering up (it may still come later: trickle).
+inline constexpr Duration kRelayGatherGiveUp = 10s;
+
+// Where a datagram arrived, or what a candidate is based on.
+struct Base {
+  std::uint64_t id = 0;
+  stun::Address address;
+};
+
+struct Relay {
+  std::size_t server = 0;                // index into Config::turn_servers
+  std::optional<std::uint32_t> base_id;  // UDP: the socket to the server; TCP: none (the stream)
+  stun::Address base_address;            // that socket's address
+  turn::Client client;
+  TimePoint give_up{};
+  bool allocated = false;
+  bool failed = false;  // refused, lost, or its TCP connection closed
+};
+
 enum class PairState : std::uint8_t { frozen, waiting, in_progress, succeeded, failed };
 
 struct LocalCand {
   Candidate c;
-  std::uint32_t base_id = 0;
+  std::uint64_t base_id = 0;  // the base's key
   stun::Address base;
   std::uint16_t local_preference = 65535;
 };
@@ -67,6 +96,7 @@ struct Pair {
 // The pair that carries data, kept apart from the checklist so that it survives an ICE restart.
 struct Selected {
   PairInfo info;
+  std::uint64_t base_key = 0;
   stun::Address base;
   std::uint32_t check_priority = 0;  // PRIORITY for consent checks
   std::string remote_ufrag, remote_pwd, local_ufrag;
@@ -82,8 +112,8 @@ struct Transaction {
   enum class Kind : std::uint8_t { check, gather, consent };
   Kind kind = Kind::check;
   stun::TransactionId id{};
-  std::size_t pair = 0;  // check: index into pairs
-  std::uint32_t base_id = 0;
+  std::size_t pair = 0;       // check: index into pairs
+  std::uint64_t base_id = 0;  // the base's key
   stun::Address source;
   stun::Address destination;
   std::vector<std::uint8_t> bytes;
@@ -123,14 +153,19 @@ struct Agent::Impl {
   std::optional<std::size_t> nominating;  // controlling: the pair whose USE-CANDIDATE check is out
   std::optional<TimePoint> first_valid;
   TimePoint next_check{};
+  TimePoint clock{};  // the `now` of the current call, for what happens deep inside it
+  std::vector<Relay> relays;
 
   std::deque<Transmit> transmits;
   std::deque<Event> events;
 
   // agent.cpp
   void emit(Event e);
-  void transmit(std::uint32_t base_id, const stun::Address& source, const stun::Address& destination,
+  void transmit(std::uint64_t base_id, const stun::Address& source, const stun::Address& destination,
                 std::vector<std::uint8_t> bytes);
+  Received receive(TimePoint now, const Base& base, const stun::Address& from,
+                   std::span<const std::uint8_t> bytes);
+  bool gathering() const;
   void update_state(TimePoint now);
   void set_state(State s);
   bool remote_known(const stun::Address& from) const;
@@ -153,20 +188,29 @@ struct Agent::Impl {
   void select_best_nominated(TimePoint now);
   bool checks_pending() const;  // a pair not yet decided, or a triggered check
   bool can_send_check() const;  // what run_checks() would send now
-  std::optional<std::size_t> local_host_for_base(std::uint32_t base_id) const;
+  // The candidate that is the base itself: host, or relay for a relay's key.
+  std::optional<std::size_t> local_host_for_base(std::uint64_t base_id) const;
 
   // requests.cpp
-  void handle_request(TimePoint now, const LocalBase& base, const stun::Address& from,
-                      const stun::Message& m);
+  void handle_request(TimePoint now, const Base& base, const stun::Address& from, const stun::Message& m);
   std::size_t learn_remote(const stun::Address& from, std::uint32_t priority);
 
   // responses.cpp
-  void handle_response(TimePoint now, const LocalBase& base, const stun::Address& from,
-                       const stun::Message& m);
+  void handle_response(TimePoint now, const Base& base, const stun::Address& from, const stun::Message& m);
   void run_transactions(TimePoint now);
   void start_gathering(TimePoint now, const LocalBase& base, std::size_t host);
   void run_consent(TimePoint now);
   void add_transaction(Transaction t);
+
+  // relay.cpp
+  void start_relays(TimePoint now, const LocalBase& base);
+  void drain_relay(std::size_t relay);
+  // What the relay's TURN client made of bytes from its server; nullopt when they are not the client's.
+  std::optional<Received> relay_input(TimePoint now, std::size_t relay, std::span<const std::uint8_t> bytes);
+  void run_relays(TimePoint now);
+  void relay_failed(std::size_t relay);
+  void permit(std::size_t local, std::size_t remote);
+  void close_relays(TimePoint now);
 
   // messages.cpp
   std::vector<std::uint8_t> check_request(const stun::TransactionId& id, std::string_view username,

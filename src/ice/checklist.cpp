@@ -16,9 +16,10 @@ bool pairable(const Candidate& local, const Candidate& remote) {
 
 }  // namespace
 
-std::optional<std::size_t> Agent::Impl::local_host_for_base(std::uint32_t base_id) const {
+std::optional<std::size_t> Agent::Impl::local_host_for_base(std::uint64_t base_id) const {
+  const CandidateType type = is_relay_key(base_id) ? CandidateType::relay : CandidateType::host;
   for (std::size_t i = 0; i < locals.size(); ++i)
-    if (locals[i].base_id == base_id && locals[i].c.type == CandidateType::host) return i;
+    if (locals[i].base_id == base_id && locals[i].c.type == type) return i;
   return std::nullopt;
 }
 
@@ -29,15 +30,21 @@ std::optional<std::size_t> Agent::Impl::find_pair(std::size_t local, std::size_t
 }
 
 // §6.1.2.2–§6.1.2.4: a server-reflexive local candidate is replaced by its base, which is a host candidate
-// already paired, so only host candidates are paired (the pair would be redundant otherwise).
+// already paired, so only host and relayed candidates (their own bases) are paired: the rest would be
+// redundant.
+namespace {
+bool is_base(const LocalCand& l) {
+  return l.c.type == CandidateType::host || l.c.type == CandidateType::relay;
+}
+}  // namespace
+
 void Agent::Impl::pair_remote(std::size_t remote) {
   for (std::size_t l = 0; l < locals.size(); ++l)
-    if (locals[l].c.type == CandidateType::host && pairable(locals[l].c, remotes[remote]))
-      add_pair(l, remote);
+    if (is_base(locals[l]) && pairable(locals[l].c, remotes[remote])) add_pair(l, remote);
 }
 
 void Agent::Impl::pair_local(std::size_t local) {
-  if (config.lite || locals[local].c.type != CandidateType::host) return;
+  if (config.lite || !is_base(locals[local])) return;
   for (std::size_t r = 0; r < remotes.size(); ++r)
     if (pairable(locals[local].c, remotes[r])) add_pair(local, r);
 }
@@ -60,6 +67,7 @@ std::optional<std::size_t> Agent::Impl::add_pair(std::size_t local, std::size_t 
   p.state = foundation_busy ? PairState::frozen : PairState::waiting;
   if (pairs.size() < config.limits.pairs) {
     pairs.push_back(std::move(p));
+    permit(local, remote);
     return pairs.size() - 1;
   }
   // §6.1.2.5: a full checklist keeps the higher-priority pairs. Only an undecided or failed pair with no
@@ -74,6 +82,7 @@ std::optional<std::size_t> Agent::Impl::add_pair(std::size_t local, std::size_t 
   if (!lowest || pairs[*lowest].priority >= p.priority) return std::nullopt;
   std::erase(triggered, *lowest);
   pairs[*lowest] = std::move(p);
+  permit(local, remote);
   return lowest;
 }
 
@@ -230,12 +239,22 @@ void Agent::Impl::select_best_nominated(TimePoint now) {
   const Pair& p = pairs[*best];
   const LocalCand& local = locals[p.local];
   const Candidate& remote = remotes[p.remote];
-  if (selected && !selected->expired && selected->info.base_id == local.base_id &&
+  if (selected && !selected->expired && selected->base_key == local.base_id &&
       selected->info.remote.address == remote.address && selected->info.local.address == local.c.address &&
       selected->local_ufrag == ufrag)
     return;
   Selected s;
-  s.info = PairInfo{local.c, remote, local.base_id};
+  const bool relayed = is_relay_key(local.base_id);
+  std::optional<std::uint32_t> socket = static_cast<std::uint32_t>(local.base_id);
+  if (relayed) {
+    Relay& r = relays[local.base_id & 0xFFFFFFFFU];
+    socket = r.base_id;
+    // Data on the selected pair travels as ChannelData (4 bytes of overhead, not 36).
+    if (!r.client.channel(remote.address)) r.client.bind_channel(now, remote.address);
+    drain_relay(local.base_id & 0xFFFFFFFFU);
+  }
+  s.info = PairInfo{local.c, remote, socket.value_or(0), relayed};
+  s.base_key = local.base_id;
   s.base = local.base;
   s.check_priority = candidate_priority(CandidateType::prflx, local.local_preference);
   s.remote_ufrag = remote_ufrag.value_or("");

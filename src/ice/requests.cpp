@@ -27,7 +27,7 @@ std::size_t Agent::Impl::learn_remote(const stun::Address& from, std::uint32_t p
   return remotes.size() - 1;
 }
 
-void Agent::Impl::handle_request(TimePoint now, const LocalBase& base, const stun::Address& from,
+void Agent::Impl::handle_request(TimePoint now, const Base& base, const stun::Address& from,
                                  const stun::Message& m) {
   // §7: an ICE check carries FINGERPRINT; without a valid one the message is not for us.
   if (stun::verify_fingerprint(m) != stun::Error::none) return;
@@ -70,7 +70,7 @@ void Agent::Impl::handle_request(TimePoint now, const LocalBase& base, const stu
   }
 
   answer(binding_success(id, from, key));
-  if (selected && selected->info.remote.address == from && selected->info.base_id == base.id) {
+  if (selected && selected->info.remote.address == from && selected->base_key == base.id) {
     selected->last_received = now;
     selected->disconnected = false;
   }

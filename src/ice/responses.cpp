@@ -76,13 +76,13 @@ void Agent::Impl::run_transactions(TimePoint now) {
       t.next_send = now + t.rto;
       t.rto = t.kind == Transaction::Kind::gather ? t.rto * 2 : std::min<Duration>(t.rto * 2, kCheckRtoMax);
     }
-    if (selected && t.destination == selected->info.remote.address && t.base_id == selected->info.base_id)
+    if (selected && t.destination == selected->info.remote.address && t.base_id == selected->base_key)
       selected->last_sent = now;
     ++i;
   }
 }
 
-void Agent::Impl::handle_response(TimePoint now, const LocalBase& base, const stun::Address& from,
+void Agent::Impl::handle_response(TimePoint now, const Base& base, const stun::Address& from,
                                   const stun::Message& m) {
   const auto it = std::find_if(transactions.begin(), transactions.end(),
                                [&](const Transaction& t) { return t.id == m.transaction_id(); });
@@ -127,7 +127,7 @@ void Agent::Impl::handle_response(TimePoint now, const LocalBase& base, const st
 
   if (t.kind == Transaction::Kind::consent) {
     if (m.cls() != stun::Class::success || !selected) return;
-    if (from == selected->info.remote.address && base.id == selected->info.base_id) {
+    if (from == selected->info.remote.address && base.id == selected->base_key) {
       selected->last_consent = now;
       selected->last_received = now;
       selected->disconnected = false;
@@ -211,7 +211,7 @@ void Agent::Impl::run_consent(TimePoint now) {
     Transaction t;
     t.kind = Transaction::Kind::consent;
     t.id = new_transaction_id();
-    t.base_id = s.info.base_id;
+    t.base_id = s.base_key;
     t.source = s.base;
     t.destination = s.info.remote.address;
     t.key = s.remote_pwd;
@@ -224,7 +224,7 @@ void Agent::Impl::run_consent(TimePoint now) {
     run_transactions(now);
   }
   if (now >= s.last_sent + kKeepalive) {
-    transmit(s.info.base_id, s.base, s.info.remote.address, binding_indication(new_transaction_id()));
+    transmit(s.base_key, s.base, s.info.remote.address, binding_indication(new_transaction_id()));
     s.last_sent = now;
   }
 }

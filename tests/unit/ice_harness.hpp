@@ -23,6 +23,7 @@
 #include "stun/attributes.hpp"
 #include "stun/builder.hpp"
 #include "stun/message.hpp"
+#include "turn/server.hpp"
 
 namespace peerhub::ice::testing {
 
@@ -96,6 +97,8 @@ class Network {
   double reorder = 0;    // probability it is held back by up to 30 ms
   Duration latency = 5ms;
   bool blackhole = false;  // everything is lost
+  // Whether a datagram from one address to another gets through (a firewall); empty = everything does.
+  std::function<bool(const stun::Address& from, const stun::Address& to)> allowed;
   std::size_t delivered = 0;
 
   void add(Peer& p) { peers_.push_back(&p); }
@@ -115,6 +118,27 @@ class Network {
   void add_stun_server(const stun::Address& address) { stun_servers_.push_back(address); }
   int stun_requests = 0;
 
+  // peerhub's own TURN server core at `address` (UDP and TCP), user "user" / "pass", relays on the same IP
+  // from port 50000, private peers allowed.
+  void add_turn_server(const stun::Address& address) {
+    turn_address_ = address;
+    turn::ServerConfig c;
+    c.users = {{"user", "pass"}};
+    c.peers.allow_loopback = true;
+    turn_host_ = std::make_unique<TurnHost>(*this);
+    static const std::array<std::uint8_t, 32> kKey{1, 2, 3};
+    turn_shared_ = std::make_unique<turn::SharedState>(kKey);
+    turn_ = std::make_unique<turn::Server>(c, *turn_host_, *turn_shared_);
+    next_turn_tick_ = now;
+  }
+  turn::Server* turn_server() { return turn_.get(); }
+  // The TURN server's TCP connection to `p` for its Config::turn_servers[index] is cut.
+  void cut_turn_stream(Peer& p, std::size_t index) {
+    const stun::Address client = stream_client(p, index);
+    turn_->on_connection_closed(turn::FiveTuple{client, *turn_address_, turn::Transport::tcp}, turn_now());
+    p.agent.turn_stream_closed(now, index);
+  }
+
   // Drains every agent's transmits and events.
   void pump() {
     bool more = true;
@@ -129,7 +153,7 @@ class Network {
           more = true;
           p->sent.push_back(*t);
           p->sent_at.push_back(now);
-          send(*t);
+          send(*p, *t);
         }
       }
     }
@@ -146,11 +170,13 @@ class Network {
         if (!next || f.at < *next) next = f.at;
       for (Peer* p : peers_)
         if (const auto t = p->agent.next_timeout(); t && (!next || *t < *next)) next = t;
+      if (turn_ && (!next || next_turn_tick_ < *next)) next = next_turn_tick_;
       if (!next || *next > end) {
         now = end;
         return done();
       }
       now = std::max(now, *next);
+      if (turn_ && next_turn_tick_ <= now) next_turn_tick_ = turn_->on_tick(turn_now());
       deliver_due();
       for (Peer* p : peers_)
         if (const auto t = p->agent.next_timeout(); t && *t <= now) p->agent.handle_timeout(now);
@@ -174,7 +200,69 @@ class Network {
     stun::Address from;
     stun::Address to;
     Bytes bytes;
+    // A frame on a TCP connection between a peer and the TURN server (never lost: TCP).
+    Peer* stream_peer = nullptr;
+    std::size_t stream_index = 0;
+    bool to_server = false;
   };
+
+  // The TURN core's view of the network.
+  struct TurnHost : turn::Host {
+    explicit TurnHost(Network& n) : net(n) {}
+    Network& net;
+    std::map<turn::RelayId, stun::Address> relays;
+    std::uint16_t next_port = 50000;
+    void send_to_client(const turn::FiveTuple& to, std::span<const std::uint8_t> bytes) override {
+      if (to.transport == turn::Transport::udp) {
+        net.send_raw(to.server, to.client, Bytes(bytes.begin(), bytes.end()));
+        return;
+      }
+      for (const auto& [key, stream] : net.streams_)
+        if (stream.client == to.client)
+          net.flight_.push_back(InFlight{net.now + net.latency, net.order_++, to.server, to.client,
+                                         Bytes(bytes.begin(), bytes.end()), stream.peer, stream.index,
+                                         false});
+    }
+    void send_to_peer(turn::RelayId relay, const stun::Address& peer,
+                      std::span<const std::uint8_t> bytes) override {
+      net.send_raw(relays.at(relay), peer, Bytes(bytes.begin(), bytes.end()));
+    }
+    std::optional<turn::Relay> open_relay(stun::Family, const turn::PortRequest&) override {
+      stun::Address a = *net.turn_address_;
+      a.port = next_port++;
+      const turn::RelayId id = a.port;
+      relays[id] = a;
+      return turn::Relay{id, a};
+    }
+    void close_relay(turn::RelayId relay) override { relays.erase(relay); }
+  };
+  struct Stream {
+    Peer* peer = nullptr;
+    std::size_t index = 0;
+    stun::Address client;
+  };
+
+  turn::Now turn_now() const {
+    return turn::Now{
+        now,
+        1'700'000'000 + std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count()};
+  }
+  stun::Address stream_client(Peer& p, std::size_t index) {
+    const std::string k = std::to_string(reinterpret_cast<std::uintptr_t>(&p)) + "/" + std::to_string(index);
+    auto it = streams_.find(k);
+    if (it == streams_.end())
+      it = streams_
+               .emplace(k, Stream{&p, index,
+                                  ip4(172, 16, 0, static_cast<std::uint8_t>(streams_.size() + 1), 40000)})
+               .first;
+    return it->second.client;
+  }
+  // A datagram that is not an agent's Transmit (from the TURN server or a relay).
+  void send_raw(const stun::Address& from, const stun::Address& to, Bytes bytes) {
+    if (blackhole || uniform() < loss) return;
+    if (allowed && !allowed(from, to)) return;
+    flight_.push_back(InFlight{now + latency, order_++, from, to, std::move(bytes)});
+  }
 
   static std::string key(const stun::Address& a) { return stun::to_string(a); }
 
@@ -198,10 +286,18 @@ class Network {
     }
   }
 
-  void send(const Transmit& t) {
+  void send(Peer& owner, const Transmit& t) {
+    if (t.turn_stream) {
+      if (!turn_) return;
+      const stun::Address client = stream_client(owner, *t.turn_stream);
+      flight_.push_back(
+          InFlight{now + latency, order_++, client, t.destination, t.bytes, &owner, *t.turn_stream, true});
+      return;
+    }
     stun::Address from = t.source;
     if (const auto n = nat_.find(key(t.source)); n != nat_.end()) from = n->second;
     if (blackhole || uniform() < loss) return;
+    if (allowed && !allowed(from, t.destination)) return;
     const int copies = uniform() < duplicate ? 2 : 1;
     for (int i = 0; i < copies; ++i) {
       Duration delay = latency;
@@ -223,6 +319,24 @@ class Network {
   }
 
   void deliver(const InFlight& f) {
+    if (f.stream_peer != nullptr) {
+      if (f.to_server)
+        turn_->on_client_data(turn::FiveTuple{f.from, f.to, turn::Transport::tcp}, f.bytes, turn_now());
+      else
+        record(*f.stream_peer, f.stream_peer->agent.handle_turn_stream(now, f.stream_index, f.bytes));
+      return;
+    }
+    if (turn_ && f.to == *turn_address_) {
+      turn_->on_client_data(turn::FiveTuple{f.from, f.to, turn::Transport::udp}, f.bytes, turn_now());
+      return;
+    }
+    if (turn_) {
+      for (const auto& [id, address] : turn_host_->relays)
+        if (address == f.to) {
+          turn_->on_peer_data(id, f.from, f.bytes, turn_now());
+          return;
+        }
+    }
     if (std::find(stun_servers_.begin(), stun_servers_.end(), f.to) != stun_servers_.end()) {
       const auto m = stun::Message::parse(f.bytes);
       if (!m || m->cls() != stun::Class::request) return;
@@ -238,7 +352,10 @@ class Network {
     if (r == routes_.end()) return;
     ++delivered;
     Peer& p = *r->second.peer;
-    const Received got = p.agent.handle_datagram(now, r->second.base_id, f.from, f.bytes);
+    record(p, p.agent.handle_datagram(now, r->second.base_id, f.from, f.bytes));
+  }
+
+  static void record(Peer& p, const Received& got) {
     if (got.kind == Received::Kind::data) p.received.emplace_back(got.data.begin(), got.data.end());
   }
 
@@ -249,6 +366,12 @@ class Network {
   std::map<std::string, stun::Address> nat_;
   std::vector<stun::Address> stun_servers_;
   std::vector<InFlight> flight_;
+  std::optional<stun::Address> turn_address_;
+  std::unique_ptr<TurnHost> turn_host_;
+  std::unique_ptr<turn::SharedState> turn_shared_;
+  std::unique_ptr<turn::Server> turn_;
+  TimePoint next_turn_tick_{};
+  std::map<std::string, Stream> streams_;
 };
 
 }  // namespace peerhub::ice::testing

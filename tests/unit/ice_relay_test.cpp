@@ -1,0 +1,134 @@
+// Relayed candidates through peerhub's own TURN server core (src/turn), over UDP and over TCP: the agents
+// connect when only the relay gets through, data flows, and the allocation is released on close.
+#include <gtest/gtest.h>
+
+#include "ice_harness.hpp"
+
+namespace peerhub::ice::testing {
+namespace {
+
+const stun::Address kA = ip4(10, 0, 0, 1, 5000);
+const stun::Address kB = ip4(10, 0, 0, 2, 6000);
+const stun::Address kTurn = ip4(10, 9, 9, 9, 3478);
+
+bool is_turn(const stun::Address& a) {
+  return a.family == kTurn.family && std::equal(a.ip().begin(), a.ip().end(), kTurn.ip().begin());
+}
+
+struct Relayed {
+  Network net;
+  Peer a;
+  Peer b;
+  explicit Relayed(Transport transport) : a(make(transport)), b(config(Role::controlled, 2)) {
+    net.add(a);
+    net.add(b);
+    net.add_turn_server(kTurn);
+    a.signal_to = &b;
+    b.signal_to = &a;
+    // A firewall: A and B cannot reach each other directly, only through the TURN server.
+    net.allowed = [](const stun::Address& from, const stun::Address& to) {
+      return is_turn(from) || is_turn(to);
+    };
+    exchange_credentials(a, b);
+  }
+  static Config make(Transport transport) {
+    Config c = config(Role::controlling, 1);
+    c.turn_servers = {TurnServer{kTurn, transport, "user", "pass"}};
+    return c;
+  }
+  void connect() {
+    net.add_base(a, 1, kA);
+    net.add_base(b, 2, kB);
+    ASSERT_TRUE(net.run_until([&] { return a.connected() && b.connected(); }, 10s));
+  }
+};
+
+void expect_relayed_data(Relayed& r) {
+  const Bytes hello = {0x17, 0xFE, 0xFD, 9};
+  ASSERT_TRUE(r.a.agent.send(r.net.now, hello));
+  ASSERT_TRUE(r.b.agent.send(r.net.now, hello));
+  r.net.pump();
+  r.net.run_for(100ms);
+  ASSERT_FALSE(r.a.received.empty());
+  ASSERT_FALSE(r.b.received.empty());
+  EXPECT_EQ(r.a.received.back(), hello);
+  EXPECT_EQ(r.b.received.back(), hello);
+}
+
+TEST(IceRelay, ConnectsThroughTurnOverUdp) {
+  Relayed r(Transport::udp);
+  r.connect();
+  const auto relay = std::find_if(r.a.candidates.begin(), r.a.candidates.end(),
+                                  [](const Candidate& c) { return c.type == CandidateType::relay; });
+  ASSERT_NE(relay, r.a.candidates.end());
+  EXPECT_TRUE(is_turn(relay->address));
+  EXPECT_EQ(relay->related, kA);  // the mapped address the server saw (no NAT here)
+  EXPECT_EQ(relay->priority, candidate_priority(CandidateType::relay, 65535));
+  EXPECT_EQ(r.a.gathering_complete, 1);
+  ASSERT_FALSE(r.a.selections.empty());
+  EXPECT_TRUE(r.a.selections.back().relayed);
+  EXPECT_EQ(r.a.selections.back().local.type, CandidateType::relay);
+  EXPECT_EQ(r.a.selections.back().base_id, 1U);
+  EXPECT_EQ(r.b.selections.back().remote.address, relay->address);
+  expect_relayed_data(r);
+  // Consent and the allocation's refreshes keep it up.
+  r.net.run_for(15min);
+  EXPECT_TRUE(r.a.connected() && r.b.connected());
+  expect_relayed_data(r);
+
+  // close() releases the allocation on the server.
+  EXPECT_EQ(r.net.turn_server()->allocation_count(), 1U);
+  r.a.agent.close();
+  r.net.pump();
+  r.net.run_for(1s);
+  EXPECT_EQ(r.net.turn_server()->allocation_count(), 0U);
+}
+
+TEST(IceRelay, ConnectsThroughTurnOverTcp) {
+  Relayed r(Transport::tcp);
+  r.connect();
+  ASSERT_FALSE(r.a.selections.empty());
+  EXPECT_TRUE(r.a.selections.back().relayed);
+  EXPECT_EQ(r.a.selections.back().local.priority, candidate_priority(CandidateType::relay, 32767));
+  // Everything for the server went on the stream.
+  for (const Transmit& t : r.a.sent)
+    if (t.destination == kTurn) {
+      EXPECT_EQ(t.turn_stream, std::optional<std::size_t>{0});
+    }
+  expect_relayed_data(r);
+
+  // The connection drops: the relayed path is gone, and consent notices.
+  r.net.cut_turn_stream(r.a, 0);
+  ASSERT_TRUE(r.net.run_until([&] { return r.a.agent.state() == State::failed; }, 40s));
+}
+
+TEST(IceRelay, DirectPathIsPreferredWhenItWorks) {
+  Relayed r(Transport::udp);
+  r.net.allowed = nullptr;
+  r.connect();
+  r.net.run_for(2s);
+  EXPECT_FALSE(r.a.selections.back().relayed);
+  EXPECT_EQ(r.a.selections.back().local.type, CandidateType::host);
+}
+
+TEST(IceRelay, WrongTurnPasswordStillLetsHostCandidatesWork) {
+  Config c = config(Role::controlling, 1);
+  c.turn_servers = {TurnServer{kTurn, Transport::udp, "user", "wrong"}};
+  Network net;
+  Peer a(c), b(config(Role::controlled, 2));
+  net.add(a);
+  net.add(b);
+  net.add_turn_server(kTurn);
+  a.signal_to = &b;
+  b.signal_to = &a;
+  exchange_credentials(a, b);
+  net.add_base(a, 1, kA);
+  net.add_base(b, 2, kB);
+  ASSERT_TRUE(
+      net.run_until([&] { return a.connected() && b.connected() && a.gathering_complete == 1; }, 15s));
+  EXPECT_TRUE(std::none_of(a.candidates.begin(), a.candidates.end(),
+                           [](const Candidate& x) { return x.type == CandidateType::relay; }));
+}
+
+}  // namespace
+}  // namespace peerhub::ice::testing
