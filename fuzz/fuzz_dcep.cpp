@@ -35,9 +35,15 @@ void check_dcep(std::span<const std::uint8_t> input) {
   }
 }
 
+// usrsctp's timer tick is process-wide and only moves forward: each session's clock starts after the last.
+TimePoint next_epoch() {
+  static int sessions = 0;
+  return TimePoint{} + std::chrono::hours(2000) + std::chrono::minutes(10) * sessions++;
+}
+
 struct Session {
   std::unique_ptr<Association> a, b;
-  TimePoint now = TimePoint{} + std::chrono::hours(1);
+  TimePoint now = next_epoch();
   std::vector<std::uint8_t> last_b_header;  // ports + verification tag of a real b -> a packet
   std::size_t b_packets = 0;
   std::span<const std::uint8_t> edits;

@@ -15,8 +15,10 @@
 // - Timers: usrsctp keeps ONE tick counter for all associations; usrsctp_handle_timers(ms) moves it. Every
 //   association passes its `now` to advance_timers(), which moves the shared tick by the time elapsed since
 //   the last call from ANY association (whole milliseconds; the remainder is kept), so N associations driven
-//   by N shells do not make time run N times faster. A clock that goes backwards (a new virtual clock in the
-//   next test) starts a new epoch without moving the tick.
+//   by N shells do not make time run N times faster. All callers must share one clock (the shells' steady
+//   clock, or one virtual clock in a test): a `now` up to 1 s behind the tick (another thread read the clock
+//   a moment earlier) moves nothing; one further behind is taken as a new clock (the next test's) and
+//   starts a new epoch without moving the tick.
 //
 // Threads: shells on different threads may drive different associations at once; usrsctp locks its own state,
 // and our registry and tick are guarded. conn_output may run on another association's thread (a timer of A

@@ -1,6 +1,8 @@
-// Time and bounds: the shared usrsctp tick, how often an association asks to be woken, packets that come
-// before connect(), an application that does not read, and a message bigger than we accept.
+// Time, bounds and threads: the shared usrsctp tick, how often an association asks to be woken, packets that
+// come before connect(), an application that does not read, and a message bigger than we accept.
 #include <gtest/gtest.h>
+
+#include <thread>
 
 #include "sctp_pair.hpp"
 
@@ -24,9 +26,12 @@ bool both_connected(Pair& pair) {
 TEST(SctpTiming, SharedTickRunsAtTheClocksPaceWithManyAssociations) {
   Pair first(LinkFaults(1.0), 1);
   Pair second(LinkFaults(1.0), 2);
+  // One clock for both: the later of their starting points.
+  const TimePoint start = std::max(first.now(), second.now());
+  first.advance_to(start);
+  second.advance_to(start);
   first.connect();
   second.connect();
-  const TimePoint start = first.now();
   std::optional<Duration> first_failed, second_failed;
   for (TimePoint t = start; t < start + 200s && !(first_failed && second_failed); t += 10ms) {
     first.advance_to(t);
@@ -125,6 +130,47 @@ TEST(SctpBounds, IncomingMessageOverOurMaxMessageSizeClosesTheChannel) {
   ASSERT_TRUE(pair.a().send(*other, true, std::vector<std::uint8_t>(100 * 1024, 2)).ok());
   ASSERT_TRUE(pair.run_until([&] { return events_of<event::Message>(pair.b_events()).size() == 1; }));
   EXPECT_EQ(events_of<event::Message>(pair.b_events()).at(0).bytes.size(), 100u * 1024);
+}
+
+}  // namespace
+}  // namespace peerhub::sctp
+
+namespace peerhub::sctp {
+namespace {
+
+// Shells on several threads drive their own associations at once; usrsctp's timers, the id registry and
+// the outboxes are shared underneath. Each session must still deliver everything, intact.
+TEST(SctpThreads, SessionsOnSeveralThreadsAtOnce) {
+  constexpr int kThreads = 3;
+  std::vector<int> delivered(kThreads, 0);
+  std::vector<int> intact(kThreads, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([t, &delivered, &intact] {
+      Pair pair(LinkFaults(0.02, 0.01, 0.0), static_cast<std::uint32_t>(100 + t));
+      pair.use_real_clock();
+      pair.connect();
+      auto id = pair.a().open_channel(channel("t" + std::to_string(t)));
+      if (!id.ok()) return;
+      for (int i = 0; i < 40; ++i) {
+        std::vector<std::uint8_t> bytes(16 * 1024, static_cast<std::uint8_t>(i + t));
+        if (!pair.a().send(*id, true, bytes).ok()) return;
+      }
+      pair.run_until([&] { return events_of<event::Message>(pair.b_events()).size() == 40; }, 30s);
+      const auto got = events_of<event::Message>(pair.b_events());
+      delivered[t] = static_cast<int>(got.size());
+      for (std::size_t i = 0; i < got.size(); ++i) {
+        intact[t] +=
+            got[i].bytes == std::vector<std::uint8_t>(16 * 1024, static_cast<std::uint8_t>(i + t)) ? 1 : 0;
+      }
+    });
+  }
+  for (auto& thread : threads)
+    thread.join();
+  for (int t = 0; t < kThreads; ++t) {
+    EXPECT_EQ(delivered[t], 40) << "thread " << t;
+    EXPECT_EQ(intact[t], 40) << "thread " << t;
+  }
 }
 
 }  // namespace
