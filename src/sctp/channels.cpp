@@ -223,7 +223,7 @@ void Association::Impl::on_user_data(std::uint16_t sid, std::uint32_t ppid, std:
   const auto payload = classify_user_ppid(ppid, nullptr);
   auto it = channels.find(sid);
   if (!payload || it == channels.end() || !it->second.announced || it->second.peer_reset) return;
-  // RFC 8832 §6: user data on the stream also tells the opener that its OPEN arrived.
+  // The peer sends on a stream only once it has the channel: its data also says that our OPEN arrived.
   it->second.acked = true;
   if (payload->empty) bytes.clear();
   push_event(event::Message{sid, payload->binary, std::move(bytes)});

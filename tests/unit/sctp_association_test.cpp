@@ -372,3 +372,30 @@ TEST(SctpAssociationLife, PeerThatNeverAnswersFails) {
 
 }  // namespace
 }  // namespace peerhub::sctp
+
+namespace peerhub::sctp {
+namespace {
+
+// RFC 8832 §6: an OPEN that breaks the even/odd rule is answered by closing the channel, never by an ACK.
+TEST(SctpChannels, OpenOnTheWrongParityIsRefusedByClosingTheChannel) {
+  Config client;
+  client.dtls_role = DtlsRole::client;
+  testing::Pair pair(testing::LinkFaults(), 1, client, client, /*keep_roles=*/true);
+  pair.connect();
+  auto id = pair.b().open_channel(testing::channel("both-even"));
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ(*id % 2, 0);
+  ASSERT_TRUE(pair.run_until([&] { return testing::has_event<event::ChannelClosed>(pair.b_events()); }));
+  EXPECT_TRUE(testing::events_of<event::ChannelOpen>(pair.a_events()).empty());
+  EXPECT_TRUE(testing::events_of<event::ChannelClosed>(pair.a_events()).empty());
+  // The association itself is fine: a negotiated channel (no DCEP, no parity rule) carries a message.
+  auto na = pair.a().open_channel(testing::channel("n", [](ChannelOptions& o) { o.negotiated_id = 5; }));
+  auto nb = pair.b().open_channel(testing::channel("n", [](ChannelOptions& o) { o.negotiated_id = 5; }));
+  ASSERT_TRUE(na.ok() && nb.ok());
+  ASSERT_TRUE(pair.a().send(5, false, std::vector<std::uint8_t>{'o', 'k'}).ok());
+  ASSERT_TRUE(pair.run_until([&] { return !testing::events_of<event::Message>(pair.b_events()).empty(); }));
+  EXPECT_EQ(pair.b().state(), State::connected);
+}
+
+}  // namespace
+}  // namespace peerhub::sctp

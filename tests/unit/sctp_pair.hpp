@@ -35,11 +35,14 @@ inline ChannelOptions channel(std::string label, const std::function<void(Channe
 
 class Pair {
  public:
+  // a is the DTLS client and b the server, unless keep_roles (to test a peer that breaks the rule).
   explicit Pair(LinkFaults faults = LinkFaults(), std::uint32_t seed = 1, Config a_config = {},
-                Config b_config = {})
+                Config b_config = {}, bool keep_roles = false)
       : faults_(faults), rng_(seed) {
-    a_config.dtls_role = DtlsRole::client;
-    b_config.dtls_role = DtlsRole::server;
+    if (!keep_roles) {
+      a_config.dtls_role = DtlsRole::client;
+      b_config.dtls_role = DtlsRole::server;
+    }
     auto a = Association::create(a_config);
     auto b = Association::create(b_config);
     EXPECT_TRUE(a.ok()) << a.error();
