@@ -278,69 +278,78 @@ void Association::Impl::receive() {
     const ssize_t n = usrsctp_recvv(sock, receive_buffer.data(), receive_buffer.size(), nullptr, &from_size,
                                     &info, &info_size, &info_type, &flags);
     if (n < 0) return;  // EWOULDBLOCK: nothing more; ENOTCONN / ECONNRESET: the notification said why
-    const auto size = static_cast<std::size_t>(n);
+    const std::span<const std::uint8_t> piece(receive_buffer.data(), static_cast<std::size_t>(n));
     const bool end = (flags & MSG_EOR) != 0;
-    if (size == 0 && (flags & (MSG_NOTIFICATION | MSG_EOR)) == 0) return;  // end of stream after SHUTDOWN
     if ((flags & MSG_NOTIFICATION) != 0) {
-      if (notification.size() + size <= kMaxNotificationSize) {
-        notification.insert(notification.end(), receive_buffer.begin(), receive_buffer.begin() + n);
+      if (notification.size() + piece.size() <= kMaxNotificationSize) {
+        notification.insert(notification.end(), piece.begin(), piece.end());
       }
       if (end) {
         std::vector<std::uint8_t> whole;
         whole.swap(notification);
-        sctp_notification n_header{};
-        if (whole.size() >= 8) {
-          std::memcpy(&n_header, whole.data(), std::min(whole.size(), sizeof(n_header)));
-          on_notification(n_header, whole.size());
-          // The stream-reset event carries a list of streams after the fixed part.
-          if (n_header.sn_header.sn_type == SCTP_STREAM_RESET_EVENT &&
-              whole.size() >= sizeof(sctp_stream_reset_event)) {
-            const auto& r = n_header.sn_strreset_event;
-            const bool incoming = (r.strreset_flags & SCTP_STREAM_RESET_INCOMING_SSN) != 0;
-            const bool outgoing = (r.strreset_flags & SCTP_STREAM_RESET_OUTGOING_SSN) != 0;
-            for (std::size_t at = sizeof(sctp_stream_reset_event); at + 2 <= whole.size(); at += 2) {
-              std::uint16_t sid = 0;
-              std::memcpy(&sid, whole.data() + at, 2);
-              on_stream_reset(sid, incoming, outgoing);
-            }
-          }
-        }
+        on_notification_bytes(whole);
       }
       continue;
     }
+    if (piece.empty() && !end) return;              // end of stream after SHUTDOWN
     if (info_type != SCTP_RECVV_RCVINFO) continue;  // cannot tell the stream: drop
-    const std::uint32_t ppid = ntohl(info.rcv_ppid);
-    const std::uint16_t sid = info.rcv_sid;
-    auto& r = reassembly;
-    if (!r.active && end) {
-      on_user_data(sid, ppid, std::vector<std::uint8_t>(receive_buffer.begin(), receive_buffer.begin() + n));
-      continue;
-    }
-    if (!r.active) {
-      r = Reassembly{true, false, sid, ppid, {}};
-    }
-    const std::size_t limit =
-        ppid == static_cast<std::uint32_t>(Ppid::dcep) ? 0x20000 : config.local_max_message_size;
-    if (!r.discarding && r.bytes.size() + size > limit) {
-      r.discarding = true;
-      r.bytes = {};
-    }
-    if (!r.discarding) r.bytes.insert(r.bytes.end(), receive_buffer.begin(), receive_buffer.begin() + n);
-    if (end) {
-      const bool discarded = r.discarding;
-      auto bytes = std::move(r.bytes);
-      r = Reassembly{};
-      if (discarded) {
-        // A message over our a=max-message-size cannot be delivered whole: the channel is closed.
-        refuse_stream(sid);
-      } else {
-        on_user_data(sid, ppid, std::move(bytes));
-      }
-    }
+    on_data_piece(info.rcv_sid, ntohl(info.rcv_ppid), piece, end);
   }
 }
 
-void Association::Impl::on_notification(const union sctp_notification& n, std::size_t) {
+// A message comes whole, or (larger than the read buffer, or partially delivered) in pieces, one message
+// at a time (fragment interleave level 0).
+void Association::Impl::on_data_piece(std::uint16_t sid, std::uint32_t ppid,
+                                      std::span<const std::uint8_t> piece, bool end) {
+  auto& r = reassembly;
+  const std::size_t limit =
+      ppid == static_cast<std::uint32_t>(Ppid::dcep) ? dcep::kMaxOpenSize : config.local_max_message_size;
+  if (r.active && r.sid != sid) r = Reassembly{};  // a new message began: the last one lost its end
+  if (!r.active) {
+    if (end && piece.size() <= limit) {
+      on_user_data(sid, ppid, std::vector<std::uint8_t>(piece.begin(), piece.end()));
+      return;
+    }
+    r = Reassembly{true, false, sid, ppid, {}};
+  }
+  if (!r.discarding && r.bytes.size() + piece.size() > limit) {
+    r.discarding = true;
+    r.bytes = {};
+  }
+  if (!r.discarding) r.bytes.insert(r.bytes.end(), piece.begin(), piece.end());
+  if (!end) return;
+  const bool discarded = r.discarding;
+  auto bytes = std::move(r.bytes);
+  r = Reassembly{};
+  if (discarded) {
+    // A message over our a=max-message-size cannot be delivered whole: the channel is closed.
+    refuse_stream(sid);
+  } else {
+    on_user_data(sid, ppid, std::move(bytes));
+  }
+}
+
+void Association::Impl::on_notification_bytes(std::span<const std::uint8_t> whole) {
+  sctp_notification n{};
+  if (whole.size() < sizeof(n.sn_header)) return;
+  std::memcpy(&n, whole.data(), std::min(whole.size(), sizeof(n)));
+  if (n.sn_header.sn_type != SCTP_STREAM_RESET_EVENT) {
+    on_notification(n);
+    return;
+  }
+  // The stream-reset event lists the streams after its fixed part.
+  if (whole.size() < sizeof(sctp_stream_reset_event)) return;
+  const auto flags = n.sn_strreset_event.strreset_flags;
+  const bool incoming = (flags & SCTP_STREAM_RESET_INCOMING_SSN) != 0;
+  const bool outgoing = (flags & SCTP_STREAM_RESET_OUTGOING_SSN) != 0;
+  for (std::size_t at = sizeof(sctp_stream_reset_event); at + 2 <= whole.size(); at += 2) {
+    std::uint16_t sid = 0;
+    std::memcpy(&sid, whole.data() + at, 2);
+    on_stream_reset(sid, incoming, outgoing);
+  }
+}
+
+void Association::Impl::on_notification(const union sctp_notification& n) {
   switch (n.sn_header.sn_type) {
     case SCTP_ASSOC_CHANGE: {
       const auto& change = n.sn_assoc_change;

@@ -87,7 +87,9 @@ struct Association::Impl {
   void pump();  // after every input: read what usrsctp delivered, send what waits, request resets
   void update_busy();
   void receive();
-  void on_notification(const union sctp_notification& n, std::size_t size);
+  void on_data_piece(std::uint16_t sid, std::uint32_t ppid, std::span<const std::uint8_t> piece, bool end);
+  void on_notification_bytes(std::span<const std::uint8_t> whole);
+  void on_notification(const union sctp_notification& n);
   void on_user_data(std::uint16_t sid, std::uint32_t ppid, std::vector<std::uint8_t> bytes);
   void on_closed(Event final_event);
   void push_event(Event e);

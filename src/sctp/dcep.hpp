@@ -21,6 +21,7 @@ namespace peerhub::sctp::dcep {
 inline constexpr std::uint8_t kAck = 0x02;
 inline constexpr std::uint8_t kOpen = 0x03;
 inline constexpr std::size_t kOpenHeaderSize = 12;
+inline constexpr std::size_t kMaxOpenSize = kOpenHeaderSize + 2 * 0xFFFF;  // both lengths at their maximum
 
 // §5.1: the channel type byte. Bit 0x80 means unordered; the low bits say how reliable.
 enum class ChannelType : std::uint8_t {

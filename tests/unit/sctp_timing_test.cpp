@@ -109,27 +109,31 @@ TEST(SctpBounds, ApplicationThatDoesNotReadPausesTheFlowWithoutLosingMessages) {
   }
 }
 
+// Over the limit in pieces (100 KiB, read 64 KiB at a time) and in one read (1000 bytes).
 TEST(SctpBounds, IncomingMessageOverOurMaxMessageSizeClosesTheChannel) {
-  Config sender;
-  sender.remote_max_message_size = 1024 * 1024;  // a believes b takes 1 MiB
-  Config receiver;
-  receiver.local_max_message_size = 100 * 1024;  // but b takes 100 KiB
-  Pair pair(LinkFaults(), 1, sender, receiver);
-  pair.connect();
-  auto id = pair.a().open_channel(channel("big"));
-  auto other = pair.a().open_channel(channel("other"));
-  ASSERT_TRUE(id.ok() && other.ok());
-  ASSERT_TRUE(pair.a().send(*id, true, std::vector<std::uint8_t>(200 * 1024, 1)).ok());
-  ASSERT_TRUE(pair.run_until([&] {
-    return has_event<event::ChannelClosed>(pair.a_events()) &&
-           has_event<event::ChannelClosed>(pair.b_events());
-  }));
-  EXPECT_TRUE(events_of<event::Message>(pair.b_events()).empty());
-  EXPECT_EQ(events_of<event::ChannelClosed>(pair.b_events()).at(0).id, *id);
-  // The association and the other channel carry on.
-  ASSERT_TRUE(pair.a().send(*other, true, std::vector<std::uint8_t>(100 * 1024, 2)).ok());
-  ASSERT_TRUE(pair.run_until([&] { return events_of<event::Message>(pair.b_events()).size() == 1; }));
-  EXPECT_EQ(events_of<event::Message>(pair.b_events()).at(0).bytes.size(), 100u * 1024);
+  for (const std::size_t limit : {std::size_t{100 * 1024}, std::size_t{1000}}) {
+    SCOPED_TRACE("limit " + std::to_string(limit));
+    Config sender;
+    sender.remote_max_message_size = 1024 * 1024;  // a believes b takes 1 MiB
+    Config receiver;
+    receiver.local_max_message_size = limit;  // but it does not
+    Pair pair(LinkFaults(), 1, sender, receiver);
+    pair.connect();
+    auto id = pair.a().open_channel(channel("big"));
+    auto other = pair.a().open_channel(channel("other"));
+    ASSERT_TRUE(id.ok() && other.ok());
+    ASSERT_TRUE(pair.a().send(*id, true, std::vector<std::uint8_t>(2 * limit, 1)).ok());
+    ASSERT_TRUE(pair.run_until([&] {
+      return has_event<event::ChannelClosed>(pair.a_events()) &&
+             has_event<event::ChannelClosed>(pair.b_events());
+    }));
+    EXPECT_TRUE(events_of<event::Message>(pair.b_events()).empty());
+    EXPECT_EQ(events_of<event::ChannelClosed>(pair.b_events()).at(0).id, *id);
+    // The association and the other channel carry on; a message of exactly the limit is fine.
+    ASSERT_TRUE(pair.a().send(*other, true, std::vector<std::uint8_t>(limit, 2)).ok());
+    ASSERT_TRUE(pair.run_until([&] { return events_of<event::Message>(pair.b_events()).size() == 1; }));
+    EXPECT_EQ(events_of<event::Message>(pair.b_events()).at(0).bytes.size(), limit);
+  }
 }
 
 }  // namespace
