@@ -43,19 +43,24 @@ void Agent::Impl::emit(Event e) {
   events.push_back(std::move(e));
 }
 
-void Agent::Impl::transmit(std::uint64_t base_id, const stun::Address& source,
+bool Agent::Impl::transmit(std::uint64_t base_id, const stun::Address& source,
                            const stun::Address& destination, std::vector<std::uint8_t> bytes) {
-  if (bytes.empty()) return;
+  if (bytes.empty()) return false;
+  // RFC 8445 §11: anything sent on the selected pair counts for the keepalive timer.
+  if (selected && selected->base_key == base_id && selected->info.remote.address == destination)
+    selected->last_sent = clock;
   if (is_relay_key(base_id)) {
     const std::size_t i = base_id & 0xFFFFFFFFU;
-    if (i >= relays.size() || relays[i].failed) return;
-    relays[i].client.send_to(clock, destination, bytes);
+    if (i >= relays.size() || relays[i].failed || transmits.size() >= config.limits.transmits) return false;
+    const bool sent = relays[i].client.send_to(clock, destination, bytes);
     drain_relay(i);
-    return;
+    return sent;
   }
-  if (transmits.size() >= config.limits.transmits) transmits.pop_front();
+  // A full queue refuses (the shell drains it after every call; only a burst of send()s can fill it).
+  if (transmits.size() >= config.limits.transmits) return false;
   transmits.push_back(
       Transmit{static_cast<std::uint32_t>(base_id), source, destination, std::move(bytes), {}});
+  return true;
 }
 
 bool Agent::Impl::gathering() const {
@@ -265,95 +270,6 @@ void Agent::close() {
   a.set_state(State::closed);
 }
 
-Received Agent::handle_datagram(TimePoint now, std::uint32_t base_id, const stun::Address& from,
-                                std::span<const std::uint8_t> bytes) {
-  Impl& a = *impl_;
-  a.clock = now;
-  Received r;
-  r.base_id = base_id;
-  r.from = from;
-  const LocalBase* b = a.base(base_id);
-  if (a.closed || b == nullptr) return r;
-  // From a TURN server we allocated on through this socket: the TURN client's, unless it does not know the
-  // transaction (our own Binding request for a server-reflexive candidate).
-  for (std::size_t i = 0; i < a.relays.size(); ++i) {
-    const Relay& relay = a.relays[i];
-    if (relay.failed || relay.base_id != base_id || a.config.turn_servers[relay.server].address != from)
-      continue;
-    if (std::optional<Received> out = a.relay_input(now, i, bytes)) {
-      a.update_state(now);
-      return *out;
-    }
-    break;
-  }
-  return a.receive(now, Base{base_id, b->address}, from, bytes);
-}
-
-Received Agent::handle_turn_stream(TimePoint now, std::size_t server, std::span<const std::uint8_t> frame) {
-  Impl& a = *impl_;
-  a.clock = now;
-  if (a.closed) return {};
-  for (std::size_t i = 0; i < a.relays.size(); ++i) {
-    if (a.relays[i].base_id || a.relays[i].server != server || a.relays[i].failed) continue;
-    std::optional<Received> out = a.relay_input(now, i, frame);
-    a.update_state(now);
-    return out.value_or(Received{});
-  }
-  return {};
-}
-
-void Agent::turn_stream_closed(TimePoint now, std::size_t server) {
-  Impl& a = *impl_;
-  a.clock = now;
-  for (std::size_t i = 0; i < a.relays.size(); ++i)
-    if (!a.relays[i].base_id && a.relays[i].server == server) a.relay_failed(i);
-  a.update_state(now);
-}
-
-Received Agent::Impl::receive(TimePoint now, const Base& base, const stun::Address& from,
-                              std::span<const std::uint8_t> bytes) {
-  Received r;
-  r.base_id = static_cast<std::uint32_t>(base.id);
-  r.from = from;
-  if (stun::looks_like_stun(bytes)) {
-    r.kind = Received::Kind::ice;
-    const stun::Result<stun::Message> m = stun::Message::parse(bytes);
-    if (!m || m->method() != stun::Method::binding) return r;
-    switch (m->cls()) {
-      case stun::Class::request:
-        handle_request(now, base, from, *m);
-        break;
-      case stun::Class::success:
-      case stun::Class::error:
-        handle_response(now, base, from, *m);
-        break;
-      case stun::Class::indication:  // a keepalive (§11)
-        if (selected && selected->info.remote.address == from && selected->base_key == base.id &&
-            stun::verify_fingerprint(*m) == stun::Error::none)
-          selected->last_received = now;
-        break;
-    }
-    if (!config.lite) {
-      nominate(now);
-      run_checks(now);
-    }
-    update_state(now);
-    return r;
-  }
-  if (!remote_known(from)) return r;
-  r.kind = Received::Kind::data;
-  r.data = bytes;
-  if (selected && selected->info.remote.address == from && selected->base_key == base.id) {
-    r.selected = true;
-    selected->last_received = now;
-    if (selected->disconnected) {
-      selected->disconnected = false;
-      update_state(now);
-    }
-  }
-  return r;
-}
-
 void Agent::handle_timeout(TimePoint now) {
   Impl& a = *impl_;
   a.clock = now;
@@ -372,10 +288,8 @@ bool Agent::send(TimePoint now, std::span<const std::uint8_t> bytes) {
   Impl& a = *impl_;
   a.clock = now;
   if (a.closed || !a.selected || a.selected->expired || bytes.empty()) return false;
-  a.selected->last_sent = now;
-  a.transmit(a.selected->base_key, a.selected->base, a.selected->info.remote.address,
-             std::vector<std::uint8_t>(bytes.begin(), bytes.end()));
-  return true;
+  return a.transmit(a.selected->base_key, a.selected->base, a.selected->info.remote.address,
+                    std::vector<std::uint8_t>(bytes.begin(), bytes.end()));
 }
 
 std::optional<Transmit> Agent::poll_transmit() {

@@ -57,7 +57,7 @@ struct Limits {
   std::size_t pairs = 100;  // RFC 8445 §6.1.2.5
   std::size_t triggered = 100;
   std::size_t transactions = 64;
-  std::size_t transmits = 256;  // queued, not yet polled; the oldest are dropped past this
+  std::size_t transmits = 1024;  // queued, not yet polled; past this send() is refused, the rest dropped
   std::size_t events = 256;
   std::size_t relays = 8;  // TURN allocations
 };
@@ -182,7 +182,8 @@ class Agent {
   // That connection closed (or could not be opened): its relayed candidate is gone.
   void turn_stream_closed(TimePoint now, std::size_t server);
   void handle_timeout(TimePoint now);
-  // Application data on the selected pair; false when there is none (or after close()).
+  // Application data on the selected pair (copied into a Transmit); false when there is none, after close(),
+  // or when Limits::transmits are waiting to be polled.
   bool send(TimePoint now, std::span<const std::uint8_t> bytes);
 
   std::optional<Transmit> poll_transmit();

@@ -1,8 +1,10 @@
 // The agent's state, shared by the files that implement it (not a public header):
 //   agent.cpp       the public verbs, events, state and the timer
+//   datagrams.cpp   what arrives, and where it goes
 //   checklist.cpp   pairs (RFC 8445 §6.1.2), unfreezing and pacing (§6.1.4), nomination (§8.1.1)
 //   requests.cpp    answering Binding requests (§7.3), roles (§7.3.1.1), peer-reflexive candidates
-//   responses.cpp   our transactions: checks (§7.2.5), gathering (§5.1.1.2), consent (RFC 7675)
+//   responses.cpp   our transactions: checks (§7.2.5), gathering (§5.1.1.2), their retransmissions
+//   consent.cpp     consent freshness (RFC 7675) and keepalives (§11)
 //   messages.cpp    the STUN messages the agent writes
 //   relay.cpp       relayed candidates through turn::Client
 //
@@ -161,7 +163,7 @@ struct Agent::Impl {
 
   // agent.cpp
   void emit(Event e);
-  void transmit(std::uint64_t base_id, const stun::Address& source, const stun::Address& destination,
+  bool transmit(std::uint64_t base_id, const stun::Address& source, const stun::Address& destination,
                 std::vector<std::uint8_t> bytes);
   Received receive(TimePoint now, const Base& base, const stun::Address& from,
                    std::span<const std::uint8_t> bytes);
@@ -199,8 +201,10 @@ struct Agent::Impl {
   void handle_response(TimePoint now, const Base& base, const stun::Address& from, const stun::Message& m);
   void run_transactions(TimePoint now);
   void start_gathering(TimePoint now, const LocalBase& base, std::size_t host);
-  void run_consent(TimePoint now);
   void add_transaction(Transaction t);
+
+  // consent.cpp
+  void run_consent(TimePoint now);
 
   // relay.cpp
   void start_relays(TimePoint now, const LocalBase& base);

@@ -46,7 +46,7 @@ void Agent::Impl::drain_relay(std::size_t i) {
   while (auto t = relays[i].client.poll_transmit()) {
     Relay& r = relays[i];
     if (r.failed) continue;
-    if (transmits.size() >= config.limits.transmits) transmits.pop_front();
+    if (transmits.size() >= config.limits.transmits) continue;
     Transmit out{r.base_id.value_or(0), r.base_address, t->destination, std::move(t->bytes), std::nullopt};
     if (!r.base_id) {
       out.turn_stream = r.server;

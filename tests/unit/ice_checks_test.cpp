@@ -245,5 +245,37 @@ TEST(IceChecks, LiteAgentSelectsThePairItWasNominatedOn) {
   EXPECT_TRUE(lite.send(kNow, Bytes{0x17, 0}));
 }
 
+TEST(IceChecks, LiteAgentKeepsAQuietPairAliveThenGivesUp) {
+  Config c = agent_config(Role::controlled, 1);
+  c.lite = true;
+  Agent lite(c);
+  lite.add_local_base(kNow, LocalBase{1, kLocal, Transport::udp});
+  Request r;
+  r.use_candidate = true;
+  lite.handle_datagram(kNow, 1, kPeer, r.build());
+  while (lite.poll_transmit()) {
+  }
+  // Nothing sent for 15 s: a Binding indication (RFC 8445 §11).
+  TimePoint now = kNow;
+  int indications = 0;
+  while (lite.state() != State::failed && now < kNow + 60s) {
+    const auto due = lite.next_timeout();
+    ASSERT_TRUE(due.has_value());
+    now = *due;
+    lite.handle_timeout(now);
+    while (auto t = lite.poll_transmit()) {
+      const auto m = stun::Message::parse(t->bytes);
+      ASSERT_TRUE(m.ok());
+      EXPECT_EQ(m->cls(), stun::Class::indication);
+      EXPECT_EQ(stun::verify_fingerprint(*m), stun::Error::none);
+      EXPECT_EQ(t->destination, kPeer);
+      ++indications;
+    }
+  }
+  EXPECT_EQ(indications, 1);  // at 15 s; the next would be at 30 s, when the silent peer is given up
+  EXPECT_EQ(lite.state(), State::failed);
+  EXPECT_EQ(now - kNow, 30s);
+}
+
 }  // namespace
 }  // namespace peerhub::ice::testing
