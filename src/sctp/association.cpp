@@ -83,8 +83,9 @@ Result<void> Association::Impl::configure_socket() {
   // RFC 8831 §6.6: no Nagle; a data channel message goes out when it is sent.
   if (auto r = set_option(sock, IPPROTO_SCTP, SCTP_NODELAY, on, "SCTP_NODELAY"); !r) return r;
 
-  for (int type : {SCTP_ASSOC_CHANGE, SCTP_STREAM_RESET_EVENT, SCTP_STREAM_CHANGE_EVENT,
-                   SCTP_PARTIAL_DELIVERY_EVENT, SCTP_SENDER_DRY_EVENT}) {
+  // No SENDER_DRY: the queue is retried after every input anyway, and SACKs (inputs) are what free room.
+  for (int type :
+       {SCTP_ASSOC_CHANGE, SCTP_STREAM_RESET_EVENT, SCTP_STREAM_CHANGE_EVENT, SCTP_PARTIAL_DELIVERY_EVENT}) {
     sctp_event subscribe{};
     subscribe.se_assoc_id = SCTP_FUTURE_ASSOC;
     subscribe.se_type = static_cast<std::uint16_t>(type);
@@ -388,7 +389,7 @@ void Association::Impl::on_notification(const union sctp_notification& n) {
       if (n.sn_pdapi_event.pdapi_indication == SCTP_PARTIAL_DELIVERY_ABORTED) reassembly = Reassembly{};
       break;
     default:
-      break;  // SENDER_DRY: pump() retries the queue after every input anyway
+      break;
   }
 }
 

@@ -82,7 +82,7 @@ struct ChannelOptions {
   std::optional<std::uint16_t> max_retransmits;  // at most one of these two (W3C createDataChannel)
   std::optional<std::uint32_t> max_lifetime_ms;  //
   std::optional<std::uint16_t> negotiated_id;    // agreed out of band: no DCEP, same id on both sides
-  std::uint16_t priority = 256;                  // RFC 8832 §5.1 (256: normal)
+  std::uint16_t priority = 256;                  // RFC 8832 §5.1, carried in DCEP (not yet used to schedule)
 };
 
 struct Transmit {
@@ -129,7 +129,8 @@ class Association {
   // The largest message send() accepts: the peer's limit, capped by Config::sctp_send_buffer.
   std::size_t max_message_size() const;
 
-  // Graceful SCTP SHUTDOWN after queued data; Closed follows when it completes.
+  // Graceful SCTP SHUTDOWN: what SCTP already holds is delivered first, messages still waiting in our own
+  // queue (buffered_amount) are dropped; Closed follows when the SHUTDOWN completes.
   void close();
   // ABORT at once; Closed follows.
   void abort();
