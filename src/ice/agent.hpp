@@ -4,12 +4,15 @@
 // Driving contract (the shell, or the PeerConnection core, is the only caller):
 // - The shell owns the sockets. It tells the agent about each local UDP socket with add_local_base(); the
 //   agent answers with a host candidate (event LocalCandidate) and, for a full agent, gathers a
-//   server-reflexive candidate from each configured STUN server through that socket.
+//   server-reflexive candidate from each configured STUN server through that socket, and a relayed one from
+//   each TURN server (below). GatheringComplete comes once nothing is being gathered any more (STUN servers
+//   get 5 s, TURN servers 10 s; a relayed candidate that comes later is still announced: trickle).
 // - Every datagram a base receives goes to handle_datagram(now, base_id, from, bytes). The answer says
 //   whether the bytes were ICE's own STUN (consumed) or application data (DTLS, SRTP...) for the caller,
 //   with the remote address it came from. The returned span points into `bytes`.
 // - Signaling input: set_remote_credentials(), add_remote_candidate() (trickle: at any time, also before the
-//   credentials), remote_end_of_candidates(), restart().
+//   credentials), remote_end_of_candidates(), restart(). Checks that arrive before the remote credentials
+//   are answered (with the local ones) and checked back once the credentials are known.
 // - After every input the shell drains poll_transmit() (send `bytes` from socket `base_id` to `destination`)
 //   and poll_event(), then arms one timer at next_timeout() and calls handle_timeout(now) when it fires.
 // - send(now, bytes) puts application data on the selected pair.
@@ -21,7 +24,7 @@
 // back through handle_datagram like any other). For a TCP TURN server, one allocation over one TCP connection
 // that the shell opens on the first Transmit whose `turn_stream` names that server (its index in
 // Config::turn_servers); the shell writes such Transmits' bytes to that connection, cuts what it reads into
-// frames with stun::next_stream_frame() (stun/framing.hpp) and hands each to handle_turn_stream(); a closed
+// frames with stun::next_frame() (stun/framing.hpp) and hands each to handle_turn_stream(); a closed
 // connection goes to turn_stream_closed(). Data from a peer through a relay comes out of handle_datagram /
 // handle_turn_stream unwrapped, with `from` the peer and `relayed` set.
 //
@@ -165,6 +168,8 @@ class Agent {
   // A local socket. At most Limits::local_candidates; the same id twice is ignored.
   void add_local_base(TimePoint now, const LocalBase& base);
 
+  // The remote description's a=ice-ufrag / a=ice-pwd. Other values than before mean an ICE restart: call
+  // restart() first.
   void set_remote_credentials(std::string_view ufrag, std::string_view pwd);
   AddCandidateResult add_remote_candidate(TimePoint now, const Candidate& candidate);
   void remote_end_of_candidates(TimePoint now);
