@@ -4,6 +4,7 @@
 
 #include "ice_harness.hpp"
 #include "stun/integrity.hpp"
+#include "stun_vectors.hpp"
 
 namespace peerhub::ice::testing {
 namespace {
@@ -26,6 +27,7 @@ struct Request {
   std::optional<std::uint64_t> controlling = 5;
   std::optional<std::uint64_t> controlled;
   bool use_candidate = false;
+  bool network_info = false;  // Chromium's GOOG-NETWORK-INFO (0xC057), comprehension-optional
   std::string key = kPwd;
   bool integrity = true;
   bool fingerprint = true;
@@ -39,6 +41,7 @@ struct Request {
     if (controlling) b.add<stun::attr::IceControlling>(*controlling);
     if (controlled) b.add<stun::attr::IceControlled>(*controlled);
     if (use_candidate) b.add<stun::attr::UseCandidate>(stun::Empty{});
+    if (network_info) b.add_raw(0xC057, std::vector<std::uint8_t>{0x00, 0x01, 0x03, 0xE7});
     if (integrity) b.add_message_integrity(testing::key(key));
     if (fingerprint) b.add_fingerprint();
     EXPECT_TRUE(b.ok());
@@ -97,6 +100,36 @@ TEST(IceChecks, ASuccessIsSignedAndSaysWhereTheCheckCameFrom) {
   EXPECT_EQ(*m->get<stun::attr::XorMappedAddress>(), kPeer);
   EXPECT_EQ(stun::verify_message_integrity(*m, key(kPwd)), stun::Error::none);
   EXPECT_EQ(stun::verify_fingerprint(*m), stun::Error::none);
+}
+
+TEST(IceChecks, Rfc5769SampleRequestIsAnswered) {
+  // RFC 5769 §2.1 is an ICE check: USERNAME "evtj:h6vY", PRIORITY, ICE-CONTROLLED, signed with the
+  // short-term password "VOkJxbRl1RmTxUk/WvJxBt".
+  Config c = config(Role::controlling, 3);
+  c.ufrag = "evtj";
+  c.pwd = std::string(stun::test::kShortTermPassword);
+  Agent agent(c);
+  agent.add_local_base(kNow, LocalBase{1, kLocal, Transport::udp});
+  while (agent.poll_transmit()) {
+  }
+  EXPECT_EQ(agent.handle_datagram(kNow, 1, kPeer, stun::test::kSampleRequest).kind, Received::Kind::ice);
+  const auto t = agent.poll_transmit();
+  ASSERT_TRUE(t.has_value());
+  const auto m = stun::Message::parse(t->bytes);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->cls(), stun::Class::success);
+  EXPECT_EQ(stun::verify_message_integrity(*m, key(c.pwd)), stun::Error::none);
+  EXPECT_EQ(agent.role(), Role::controlling);  // the peer is controlled: no conflict
+}
+
+TEST(IceChecks, ChromiumExtraAttributesAreIgnored) {
+  One one;
+  Request r;
+  r.network_info = true;
+  r.use_candidate = true;
+  const auto a = one.answer(r.build());
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(stun::Message::parse(*a)->cls(), stun::Class::success);
 }
 
 TEST(IceChecks, MissingAttributesAre400) {
