@@ -161,9 +161,11 @@ bool Association::Impl::id_is_ours(std::uint16_t id) const {
 }
 
 std::uint16_t Association::Impl::stream_limit() const {
-  std::uint16_t limit = config.max_channels;
-  if (state == State::connected) limit = std::min({limit, outbound_streams, inbound_streams});
-  return limit;
+  // We can send only on the outgoing streams the peer granted. Our incoming count does not limit our ids:
+  // a peer that asked for few outgoing streams adds more itself (RFC 6525 §5.2.5) before it answers on
+  // a higher one, as usrsctp-based browsers do.
+  if (state == State::connected) return std::min(config.max_channels, outbound_streams);
+  return config.max_channels;
 }
 
 void Association::Impl::announce(Channel& c) {
@@ -197,7 +199,7 @@ void Association::Impl::on_dcep(std::uint16_t sid, std::span<const std::uint8_t>
   }
   // RFC 8832 §6: an OPEN that is malformed, on a stream in use, or breaks the even/odd rule is answered by
   // closing the channel, never by an ACK.
-  if (!parsed || it != channels.end() || id_is_ours(sid) || sid >= stream_limit()) {
+  if (!parsed || it != channels.end() || id_is_ours(sid) || sid >= config.max_channels) {
     refuse_stream(sid);
     return;
   }

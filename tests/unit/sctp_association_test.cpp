@@ -399,3 +399,30 @@ TEST(SctpChannels, OpenOnTheWrongParityIsRefusedByClosingTheChannel) {
 
 }  // namespace
 }  // namespace peerhub::sctp
+
+namespace peerhub::sctp {
+namespace {
+
+// The peer grants 4 streams: ids 0 and 2 are ours (DTLS client), and then there is no room, said in words.
+TEST(SctpChannels, ChannelIdsStayWithinTheStreamsThePeerGranted) {
+  Config few;
+  few.max_channels = 4;
+  testing::Pair pair(testing::LinkFaults(), 1, Config{}, few);
+  pair.connect();
+  ASSERT_TRUE(pair.run_until([&] { return pair.a().state() == State::connected; }));
+  auto first = pair.a().open_channel(testing::channel("0"));
+  auto second = pair.a().open_channel(testing::channel("2"));
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_EQ(*first, 0);
+  EXPECT_EQ(*second, 2);
+  EXPECT_EQ(pair.a().open_channel(testing::channel("none")).error(),
+            "no free stream id: all 2 of ours are in use");
+  EXPECT_EQ(
+      pair.a().open_channel(testing::channel("n", [](ChannelOptions& o) { o.negotiated_id = 9; })).error(),
+      "negotiated id 9 is not below the 4 streams of this association");
+  ASSERT_TRUE(
+      pair.run_until([&] { return testing::events_of<event::ChannelOpen>(pair.b_events()).size() == 2; }));
+}
+
+}  // namespace
+}  // namespace peerhub::sctp
