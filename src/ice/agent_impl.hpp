@@ -200,6 +200,7 @@ struct Agent::Impl {
   // responses.cpp
   void handle_response(TimePoint now, const Base& base, const stun::Address& from, const stun::Message& m);
   void run_transactions(TimePoint now);
+  void add_srflx(const Base& base, const stun::Address& mapped, const std::optional<stun::Address>& server);
   void start_gathering(TimePoint now, const LocalBase& base, std::size_t host);
   void add_transaction(Transaction t);
 
@@ -212,6 +213,7 @@ struct Agent::Impl {
   // What the relay's TURN client made of bytes from its server; nullopt when they are not the client's.
   std::optional<Received> relay_input(TimePoint now, std::size_t relay, std::span<const std::uint8_t> bytes);
   void run_relays(TimePoint now);
+  void relay_allocated(std::size_t relay, const turn::Allocated& allocated);
   void relay_failed(std::size_t relay);
   void permit(std::size_t local, std::size_t remote);
   void close_relays(TimePoint now);

@@ -56,32 +56,7 @@ void Agent::Impl::drain_relay(std::size_t i) {
   }
   while (auto e = relays[i].client.poll_event()) {
     std::visit(Overloaded{
-                   [&](const turn::Allocated& a) {
-                     Relay& r = relays[i];
-                     if (r.allocated || r.failed || closed) return;
-                     r.allocated = true;
-                     if (locals.size() >= config.limits.local_candidates) return;
-                     const TurnServer& server = config.turn_servers[r.server];
-                     LocalCand relay;
-                     relay.base_id = kRelayKey | i;
-                     relay.base = a.relayed;
-                     // UDP to the TURN server is preferred to TCP (RFC 8445 §5.1.2.1: local preference).
-                     relay.local_preference = server.transport == Transport::udp ? 65535 : 32767;
-                     if (r.base_id)
-                       if (const auto host = local_host_for_base(*r.base_id))
-                         relay.local_preference = locals[*host].local_preference;
-                     relay.c.foundation = compute_foundation(CandidateType::relay, r.base_address,
-                                                             server.address, server.transport);
-                     relay.c.priority = candidate_priority(CandidateType::relay, relay.local_preference);
-                     relay.c.address = a.relayed;
-                     relay.c.type = CandidateType::relay;
-                     relay.c.related = a.mapped;
-                     relay.c.generation = 0;
-                     relay.c.ufrag = ufrag;
-                     locals.push_back(relay);
-                     emit(event::LocalCandidate{relay.c});
-                     pair_local(locals.size() - 1);
-                   },
+                   [&](const turn::Allocated& a) { relay_allocated(i, a); },
                    [&](const turn::Failed&) { relay_failed(i); },
                    [&](const turn::PermissionCreated& p) {
                      // Checks that went out before the permission was there were dropped: send them again
@@ -94,6 +69,35 @@ void Agent::Impl::drain_relay(std::size_t i) {
                },
                *e);
   }
+}
+
+void Agent::Impl::relay_allocated(std::size_t i, const turn::Allocated& a) {
+  Relay& r = relays[i];
+  if (r.allocated || r.failed || closed) return;
+  r.allocated = true;
+  const TurnServer& server = config.turn_servers[r.server];
+  // A UDP TURN server is a STUN server too: its XOR-MAPPED-ADDRESS is the base's server-reflexive address.
+  if (r.base_id) add_srflx(Base{*r.base_id, r.base_address}, a.mapped, server.address);
+  if (locals.size() >= config.limits.local_candidates) return;
+  LocalCand relay;
+  relay.base_id = kRelayKey | i;
+  relay.base = a.relayed;
+  // UDP to the TURN server is preferred to TCP (RFC 8445 §5.1.2.1: local preference).
+  relay.local_preference = server.transport == Transport::udp ? 65535 : 32767;
+  if (r.base_id)
+    if (const auto host = local_host_for_base(*r.base_id))
+      relay.local_preference = locals[*host].local_preference;
+  relay.c.foundation =
+      compute_foundation(CandidateType::relay, r.base_address, server.address, server.transport);
+  relay.c.priority = candidate_priority(CandidateType::relay, relay.local_preference);
+  relay.c.address = a.relayed;
+  relay.c.type = CandidateType::relay;
+  relay.c.related = a.mapped;
+  relay.c.generation = 0;
+  relay.c.ufrag = ufrag;
+  locals.push_back(relay);
+  emit(event::LocalCandidate{relay.c});
+  pair_local(locals.size() - 1);
 }
 
 void Agent::Impl::relay_failed(std::size_t i) {

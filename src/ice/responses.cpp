@@ -82,6 +82,29 @@ void Agent::Impl::run_transactions(TimePoint now) {
   }
 }
 
+void Agent::Impl::add_srflx(const Base& base, const stun::Address& mapped,
+                            const std::optional<stun::Address>& server) {
+  // §5.1.3: a server-reflexive candidate equal to its base (no NAT), or to one we have, is redundant.
+  if (mapped == base.address) return;
+  for (const LocalCand& l : locals)
+    if (l.c.address == mapped && l.base_id == base.id) return;
+  if (locals.size() >= config.limits.local_candidates) return;
+  const auto host = local_host_for_base(base.id);
+  LocalCand srflx;
+  srflx.base_id = base.id;
+  srflx.base = base.address;
+  srflx.local_preference = host ? locals[*host].local_preference : std::uint16_t{65535};
+  srflx.c.foundation = compute_foundation(CandidateType::srflx, base.address, server, Transport::udp);
+  srflx.c.priority = candidate_priority(CandidateType::srflx, srflx.local_preference);
+  srflx.c.address = mapped;
+  srflx.c.type = CandidateType::srflx;
+  srflx.c.related = base.address;
+  srflx.c.generation = 0;
+  srflx.c.ufrag = ufrag;
+  locals.push_back(srflx);
+  emit(event::LocalCandidate{srflx.c});
+}
+
 void Agent::Impl::handle_response(TimePoint now, const Base& base, const stun::Address& from,
                                   const stun::Message& m) {
   const auto it = std::find_if(transactions.begin(), transactions.end(),
@@ -97,25 +120,7 @@ void Agent::Impl::handle_response(TimePoint now, const Base& base, const stun::A
     stun::Result<stun::Address> mapped = m.get<stun::attr::XorMappedAddress>();
     if (!mapped) mapped = m.get<stun::attr::MappedAddress>();
     if (!mapped) return;
-    // §5.1.3: a server-reflexive candidate equal to its base (no NAT) is redundant.
-    if (*mapped == base.address) return;
-    for (const LocalCand& l : locals)
-      if (l.c.address == *mapped && l.base_id == base.id) return;
-    if (locals.size() >= config.limits.local_candidates) return;
-    const auto host = local_host_for_base(base.id);
-    LocalCand srflx;
-    srflx.base_id = base.id;
-    srflx.base = base.address;
-    srflx.local_preference = host ? locals[*host].local_preference : std::uint16_t{65535};
-    srflx.c.foundation = compute_foundation(CandidateType::srflx, base.address, t.server, Transport::udp);
-    srflx.c.priority = candidate_priority(CandidateType::srflx, srflx.local_preference);
-    srflx.c.address = *mapped;
-    srflx.c.type = CandidateType::srflx;
-    srflx.c.related = base.address;
-    srflx.c.generation = 0;
-    srflx.c.ufrag = ufrag;
-    locals.push_back(srflx);
-    emit(event::LocalCandidate{srflx.c});
+    add_srflx(base, *mapped, t.server);
     return;
   }
 

@@ -102,6 +102,19 @@ TEST(IceRelay, ConnectsThroughTurnOverTcp) {
   ASSERT_TRUE(r.net.run_until([&] { return r.a.agent.state() == State::failed; }, 40s));
 }
 
+TEST(IceRelay, TurnServerGivesTheServerReflexiveCandidateToo) {
+  Relayed r(Transport::udp);
+  const stun::Address nat = ip4(203, 0, 113, 9, 40001);
+  r.net.add_base(r.a, 1, kA, nat);
+  ASSERT_TRUE(r.net.run_until([&] { return r.a.gathering_complete == 1; }, 15s));
+  ASSERT_EQ(r.a.candidates.size(), 3U);
+  EXPECT_EQ(r.a.candidates[1].type, CandidateType::srflx);
+  EXPECT_EQ(r.a.candidates[1].address, nat);
+  EXPECT_EQ(r.a.candidates[1].related, kA);
+  EXPECT_EQ(r.a.candidates[2].type, CandidateType::relay);
+  EXPECT_EQ(r.a.candidates[2].related, nat);
+}
+
 TEST(IceRelay, DirectPathIsPreferredWhenItWorks) {
   Relayed r(Transport::udp);
   r.net.allowed = nullptr;
