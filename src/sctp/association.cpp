@@ -137,7 +137,7 @@ void Association::connect(TimePoint now) {
     return;
   }
   d.state = State::connecting;
-  // RFC 8841 §9.3: both ends send INIT; SCTP resolves the collision (RFC 9260 §5.2.1).
+  // RFC 8841: both ends initiate the association; SCTP resolves the INIT collision (RFC 9260 §5.2.1).
   if (usrsctp_connect(d.sock, reinterpret_cast<sockaddr*>(&remote), sizeof(remote)) != 0 &&
       errno != EINPROGRESS) {
     d.on_closed(

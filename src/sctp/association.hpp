@@ -2,7 +2,7 @@
 // channels. Sans-IO: the caller owns the sockets, DTLS and the clock.
 //
 // Driving contract (one thread drives one Association):
-//   connect(now)                    both peers call it (RFC 8841 §9.3: SCTP simultaneous open, whatever the
+//   connect(now)                    both peers call it (RFC 8841: SCTP simultaneous open, whatever the
 //                                   DTLS roles); packets that arrive earlier are kept and fed after it.
 //   handle_datagram(now, bytes)     an SCTP packet that came out of DTLS.
 //   poll_transmit()                 SCTP packets to put into DTLS, until nullopt.

@@ -11,8 +11,6 @@
 namespace peerhub::sctp {
 namespace {
 
-enum class SendResult : std::uint8_t { sent, full, dropped };
-
 std::string channel_words(std::uint16_t id) {
   return "channel " + std::to_string(id);
 }
@@ -43,11 +41,15 @@ Result<std::uint16_t> Association::open_channel(const ChannelOptions& options) {
     if (d.channels.count(id) != 0) return Error{"negotiated id " + std::to_string(id) + " is in use"};
   } else {
     // RFC 8832 §6: the DTLS client picks even ids, the server odd ones.
-    id = d.config.dtls_role == DtlsRole::client ? 0 : 1;
-    while (id < limit && d.channels.count(id) != 0)
-      id = static_cast<std::uint16_t>(id + 2);
-    if (id >= limit)
-      return Error{"no free stream id: all " + std::to_string(limit / 2) + " of ours are in use"};
+    const int first = d.config.dtls_role == DtlsRole::client ? 0 : 1;
+    int free_id = first;
+    while (free_id < limit && d.channels.count(static_cast<std::uint16_t>(free_id)) != 0)
+      free_id += 2;
+    if (free_id >= limit) {
+      return Error{"no free stream id: all " + std::to_string((limit - first + 1) / 2) +
+                   " of ours are in use"};
+    }
+    id = static_cast<std::uint16_t>(free_id);
   }
 
   Channel c;
@@ -149,7 +151,7 @@ void Association::set_remote_max_message_size(std::size_t bytes) {
 
 std::size_t Association::max_message_size() const {
   const auto& config = impl_->config;
-  // RFC 8841 §6.1: 0 means the peer takes any size; ours is still bounded by what SCTP can hold at once.
+  // RFC 8841 §6: 0 means the peer takes any size; ours is still bounded by what SCTP can hold at once.
   if (config.remote_max_message_size == 0) return config.sctp_send_buffer;
   return std::min(config.remote_max_message_size, config.sctp_send_buffer);
 }
