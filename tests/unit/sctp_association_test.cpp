@@ -426,3 +426,37 @@ TEST(SctpChannels, ChannelIdsStayWithinTheStreamsThePeerGranted) {
 
 }  // namespace
 }  // namespace peerhub::sctp
+
+namespace peerhub::sctp {
+namespace {
+
+TEST(SctpChannels, OrderedChannelKeepsTheOrderOfManyMessagesUnderLossReorderAndDuplication) {
+  testing::Pair pair(testing::LinkFaults(0.05, 0.05, 0.1), 21);
+  pair.connect();
+  auto id = pair.a().open_channel(testing::channel("ordered"));
+  ASSERT_TRUE(id.ok());
+  constexpr std::uint32_t kCount = 1000;
+  for (std::uint32_t i = 0; i < kCount; ++i) {
+    // Sizes from 4 bytes to a few packets, each starting with its sequence number.
+    std::vector<std::uint8_t> bytes(4 + (i * 37) % 3000, static_cast<std::uint8_t>(i));
+    for (int k = 0; k < 4; ++k)
+      bytes[k] = static_cast<std::uint8_t>(i >> (8 * k));
+    ASSERT_TRUE(pair.a().send(*id, true, bytes).ok());
+    if (i % 50 == 0) pair.step();
+  }
+  ASSERT_TRUE(
+      pair.run_until([&] { return testing::events_of<event::Message>(pair.b_events()).size() >= kCount; },
+                     std::chrono::minutes(5)));
+  const auto got = testing::events_of<event::Message>(pair.b_events());
+  ASSERT_EQ(got.size(), kCount);  // nothing twice
+  for (std::uint32_t i = 0; i < kCount; ++i) {
+    std::uint32_t seq = 0;
+    for (int k = 0; k < 4; ++k)
+      seq |= std::uint32_t{got[i].bytes[k]} << (8 * k);
+    ASSERT_EQ(seq, i);
+    ASSERT_EQ(got[i].bytes.size(), 4 + (i * 37) % 3000);
+  }
+}
+
+}  // namespace
+}  // namespace peerhub::sctp
