@@ -82,7 +82,11 @@ void Call::on_event(peer::Event&& event) {
                      for (const auto& f : files)
                        send_file(f);
                    }
-                   if (s.state == peer::ConnectionState::failed) end(false, s.reason);
+                   // The other side going away ends a call that was up; it is a failure only when it cut a
+                   // file short
+                   // (or the connection never came up).
+                   if (s.state == peer::ConnectionState::failed)
+                     end(connected_ && !transfers_pending() && !failed_files_, s.reason);
                  },
                  [&](peer::event::SelectedPair& p) { say("path " + p.local + " <-> " + p.remote); },
                  [&](peer::event::ChannelOpen& o) {
@@ -124,6 +128,16 @@ void Call::on_event(peer::Event&& event) {
                  [&](auto&) {},
              },
              event);
+}
+
+bool Call::transfers_pending() const {
+  for (const auto& [id, s] : senders_) {
+    if (!s->finished()) return true;
+  }
+  for (const auto& [id, r] : receivers_) {
+    if (!r->finished()) return true;
+  }
+  return false;
 }
 
 void Call::on_file_done(const FileResult& r, bool sent) {

@@ -53,6 +53,7 @@ class Call {
   void on_event(peer::Event&& event);
   void on_file_done(const FileResult& result, bool sent);
   void end(bool ok, const std::string& why);
+  bool transfers_pending() const;
 
   net::PeerHost host_;
   CallOptions options_;
