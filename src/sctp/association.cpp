@@ -19,6 +19,7 @@ constexpr auto kBusyPeriod = std::chrono::milliseconds(10);
 constexpr auto kIdlePeriod = std::chrono::seconds(1);
 constexpr auto kActivityWindow = std::chrono::seconds(1);
 constexpr std::size_t kReadSize = 64 * 1024;
+constexpr std::uint16_t kCommonHeaderSize = 12;
 constexpr std::size_t kMaxNotificationSize = 64 * 1024;
 constexpr std::size_t kMaxEarlyPackets = 32;
 
@@ -97,7 +98,8 @@ Result<void> Association::Impl::configure_socket() {
   sctp_paddrparams path{};
   path.spp_assoc_id = SCTP_FUTURE_ASSOC;
   path.spp_flags = SPP_HB_ENABLE | SPP_PMTUD_DISABLE;
-  path.spp_pathmtu = config.mtu;
+  // usrsctp's path MTU for AF_CONN counts the chunks only; the 12-byte common header comes on top.
+  path.spp_pathmtu = config.mtu > kCommonHeaderSize ? config.mtu - kCommonHeaderSize : config.mtu;
   if (auto r = set_option(sock, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, path, "SCTP_PEER_ADDR_PARAMS"); !r)
     return r;
 

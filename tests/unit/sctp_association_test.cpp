@@ -123,6 +123,8 @@ TEST(SctpChannels, MessagesOfEverySizeArriveWholeAndInOrderDespiteLoss) {
     EXPECT_EQ(got[i].bytes.size(), sizes[i]) << "message " << i;
     EXPECT_TRUE(got[i].bytes == sent[i]) << "message " << i << " differs";
   }
+  // Every packet fits the configured size (what DTLS over UDP on an IPv6 minimum-MTU path can carry).
+  EXPECT_EQ(pair.largest_packet(), Config{}.mtu);
 }
 
 TEST(SctpChannels, UnorderedChannelDeliversEveryMessage) {

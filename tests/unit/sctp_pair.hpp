@@ -57,6 +57,7 @@ class Pair {
   std::vector<Event>& b_events() { return b_events_; }
   TimePoint now() const { return now_; }
   std::size_t packets() const { return packets_; }
+  std::size_t largest_packet() const { return largest_packet_; }
   // Called for every event as it is polled (tests that must react, e.g. refill a send buffer).
   std::function<void(bool from_a, const Event&)> on_event;
   // While set, b's events are left in b (as a slow application would).
@@ -171,6 +172,7 @@ class Pair {
 
   void carry(std::vector<std::uint8_t> bytes, std::deque<InFlight>& queue) {
     ++packets_;
+    largest_packet_ = std::max(largest_packet_, bytes.size());
     if (chance(faults_.loss)) return;
     TimePoint at = now_ + delay_;
     if (chance(faults_.reorder)) at += std::chrono::milliseconds(1 + rng_() % 20);
@@ -207,6 +209,7 @@ class Pair {
   std::uint64_t order_ = 0;
   bool real_clock_ = false;
   std::size_t packets_ = 0;
+  std::size_t largest_packet_ = 0;
 };
 
 template <class T>
