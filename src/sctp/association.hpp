@@ -10,6 +10,10 @@
 //   handle_timeout(now)             when next_timeout() is reached.
 //   next_timeout()                  10 ms ahead while a usrsctp timer may be due, 1 s when idle (see "time").
 // After every input (including send/open_channel/close_channel/close), drain poll_transmit and poll_event.
+// usrsctp runs without threads (usrsctp_library.hpp) and calls nothing back but its packet output: after
+// every input this object reads the socket with non-blocking usrsctp_recvv until it would block (no upcall)
+// and retries its queued sends, all on the caller's thread. When the caller leaves Config::max_events
+// unread, reading stops, SCTP's receive window closes and the peer slows down; poll_event() resumes it.
 //
 // Time: what is virtual and what is not.
 //   Virtual: every usrsctp timer (retransmission, delayed SACK, heartbeat, shutdown, stream reset) runs on
