@@ -151,6 +151,13 @@ std::optional<PairInfo> Agent::selected_pair() const {
   return impl_->selected->info;
 }
 
+std::vector<Candidate> Agent::local_candidates() const {
+  std::vector<Candidate> out;
+  for (const LocalCand& l : impl_->locals)
+    if (l.c.type != CandidateType::prflx) out.push_back(l.c);
+  return out;
+}
+
 void Agent::add_local_base(TimePoint now, const LocalBase& b) {
   Impl& a = *impl_;
   a.clock = now;

@@ -164,6 +164,9 @@ class Agent {
   Role role() const;
   State state() const;
   std::optional<PairInfo> selected_pair() const;
+  // Every candidate announced by LocalCandidate in this ICE generation (host, srflx, relay; not prflx):
+  // for signalling that waits for GatheringComplete (offline JSON exchange).
+  std::vector<Candidate> local_candidates() const;
 
   // A local socket. At most Limits::local_candidates; the same id twice is ignored.
   void add_local_base(TimePoint now, const LocalBase& base);

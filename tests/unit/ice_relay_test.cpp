@@ -113,6 +113,7 @@ TEST(IceRelay, TurnServerGivesTheServerReflexiveCandidateToo) {
   EXPECT_EQ(r.a.candidates[1].related, kA);
   EXPECT_EQ(r.a.candidates[2].type, CandidateType::relay);
   EXPECT_EQ(r.a.candidates[2].related, nat);
+  EXPECT_EQ(r.a.agent.local_candidates(), r.a.candidates);
 }
 
 TEST(IceRelay, DirectPathIsPreferredWhenItWorks) {
