@@ -2,6 +2,7 @@
 // kind of request is answered (§7.3, RFC 8489 §9.1.3): 400, 401, 487, or a signed success.
 #include <gtest/gtest.h>
 
+#include "ice/username.hpp"
 #include "ice_harness.hpp"
 #include "stun/integrity.hpp"
 #include "stun_vectors.hpp"
@@ -130,6 +131,19 @@ TEST(IceChecks, ChromiumExtraAttributesAreIgnored) {
   const auto a = one.answer(r.build());
   ASSERT_TRUE(a.has_value());
   EXPECT_EQ(stun::Message::parse(*a)->cls(), stun::Class::success);
+}
+
+TEST(IceChecks, TheLocalUfragNamesTheAgentACheckIsFor) {
+  EXPECT_EQ(binding_request_local_ufrag(Request{}.build()), kUfrag);
+  EXPECT_EQ(binding_request_local_ufrag(stun::test::kSampleRequest), "evtj");
+  Request no_username;
+  no_username.username.reset();
+  EXPECT_EQ(binding_request_local_ufrag(no_username.build()), std::nullopt);
+  Request no_colon;
+  no_colon.username = "loca";
+  EXPECT_EQ(binding_request_local_ufrag(no_colon.build()), std::nullopt);
+  EXPECT_EQ(binding_request_local_ufrag(Bytes{0x16, 0xFE, 0xFD, 0, 0}), std::nullopt);
+  EXPECT_EQ(binding_request_local_ufrag(stun::test::kSampleIpv4Response), std::nullopt);  // not a request
 }
 
 TEST(IceChecks, MissingAttributesAre400) {

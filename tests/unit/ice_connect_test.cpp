@@ -215,7 +215,7 @@ TEST(IceConnect, WrongPasswordIsRefusedAndNeverConnects) {
   EXPECT_FALSE(p.a.agent.send(p.net.now, Bytes{1, 2, 3}));
 }
 
-TEST(IceConnect, NoCommonFamilyFailsAfterEndOfCandidates) {
+TEST(IceConnect, UnreachablePeerFailsAfterEndOfCandidates) {
   Pair2 p(config(Role::controlling, 1), config(Role::controlled, 2));
   exchange_credentials(p.a, p.b);
   p.net.add_base(p.a, 1, kA);
