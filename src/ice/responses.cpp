@@ -125,8 +125,14 @@ void Agent::Impl::handle_response(TimePoint now, const Base& base, const stun::A
   }
 
   // Checks and consent: the peer signs its answer with its password (§7.2.5.1); anything else is dropped as
-  // if it never came.
-  if (stun::verify_message_integrity(m, key_bytes(it->key)) != stun::Error::none) return;
+  // if it never came — except 400 and 401, which are sent unsigned because the request's credentials could
+  // not be checked (RFC 8489 §9.1.3): such a check has failed.
+  if (stun::verify_message_integrity(m, key_bytes(it->key)) != stun::Error::none) {
+    const stun::Result<stun::ErrorCodeValue> error = m.get<stun::attr::ErrorCode>();
+    if (m.cls() != stun::Class::error || m.has(stun::AttrType::message_integrity) || !error ||
+        (error->code != 400 && error->code != 401) || from != it->destination || base.id != it->base_id)
+      return;
+  }
   const Transaction t = std::move(*it);
   transactions.erase(it);
 

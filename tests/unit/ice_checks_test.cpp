@@ -324,5 +324,62 @@ TEST(IceChecks, LiteAgentKeepsAQuietPairAliveThenGivesUp) {
   EXPECT_EQ(now - kNow, 30s);
 }
 
+// One controlling agent with one remote candidate: the check it sends, and an answer built for it.
+struct Checking {
+  One one{Role::controlling, 50};
+  stun::TransactionId id{};
+  Checking() {
+    one.agent.set_remote_credentials(kRemoteUfrag, kRemotePwd);
+    one.agent.add_remote_candidate(
+        kNow, *parse_candidate("candidate:1 1 udp 2130706431 10.0.0.2 6000 typ host").candidate);
+    one.agent.handle_timeout(kNow);
+    const auto t = one.agent.poll_transmit();
+    EXPECT_TRUE(t.has_value());
+    if (t) id = stun::Message::parse(t->bytes)->transaction_id();
+  }
+  Bytes answer(stun::Class cls, std::uint16_t code = 0) const {
+    Bytes out;
+    stun::Builder b(out, stun::Method::binding, cls, id);
+    if (cls == stun::Class::success) b.add<stun::attr::XorMappedAddress>(kLocal);
+    if (code != 0) b.add<stun::attr::ErrorCode>(stun::ErrorCodeValue{code, "Role Conflict"});
+    if (code != 401) b.add_message_integrity(key(kRemotePwd));  // RFC 8489 §9.1.3: 401 is unsigned
+    b.add_fingerprint();
+    return out;
+  }
+};
+
+TEST(IceChecks, A487AnswerSwitchesRoleAndChecksAgain) {
+  Checking c;
+  c.one.agent.handle_datagram(kNow + 10ms, 1, kPeer, c.answer(stun::Class::error, 487));
+  EXPECT_EQ(c.one.agent.role(), Role::controlled);
+  c.one.agent.handle_timeout(kNow + 60ms);
+  bool again = false;
+  while (auto t = c.one.agent.poll_transmit()) {
+    const auto m = stun::Message::parse(t->bytes);
+    if (m && m->cls() == stun::Class::request) {
+      again = true;
+      EXPECT_TRUE(m->has(stun::AttrType::ice_controlled));
+      EXPECT_FALSE(m->has(stun::AttrType::ice_controlling));
+    }
+  }
+  EXPECT_TRUE(again);
+}
+
+TEST(IceChecks, AnAnswerFromElsewhereFailsThePair) {
+  // §7.2.5.2.1: the response must come from where the check went.
+  Checking c;
+  c.one.agent.remote_end_of_candidates(kNow);
+  c.one.agent.handle_datagram(kNow + 10ms, 1, ip4(10, 0, 0, 66, 6000), c.answer(stun::Class::success));
+  EXPECT_EQ(c.one.agent.state(), State::failed);
+  EXPECT_FALSE(c.one.agent.selected_pair().has_value());
+}
+
+TEST(IceChecks, AnUnsigned401FailsThePairAtOnce) {
+  Checking c;
+  c.one.agent.remote_end_of_candidates(kNow);
+  c.one.agent.handle_datagram(kNow + 10ms, 1, kPeer, c.answer(stun::Class::error, 401));
+  EXPECT_EQ(c.one.agent.state(), State::failed);
+}
+
 }  // namespace
 }  // namespace peerhub::ice::testing
