@@ -85,8 +85,9 @@ void Call::on_event(peer::Event&& event) {
                    // The other side going away ends a call that was up; it is a failure only when it cut a
                    // file short
                    // (or the connection never came up).
-                   if (s.state == peer::ConnectionState::failed)
-                     end(connected_ && !transfers_pending() && !failed_files_, s.reason);
+                   const bool over =
+                       s.state == peer::ConnectionState::failed || s.state == peer::ConnectionState::closed;
+                   if (over) end(connected_ && !transfers_pending() && !failed_files_, s.reason, true);
                  },
                  [&](peer::event::SelectedPair& p) { say("path " + p.local + " <-> " + p.remote); },
                  [&](peer::event::ChannelOpen& o) {
@@ -163,10 +164,10 @@ void Call::on_file_done(const FileResult& r, bool sent) {
   }
 }
 
-void Call::end(bool ok, const std::string& why) {
+void Call::end(bool ok, const std::string& why, bool by_remote) {
   if (ended_) return;
   ended_ = true;
-  if (hooks_.on_end) hooks_.on_end(ok, why);
+  if (hooks_.on_end) hooks_.on_end(ok, why, by_remote);
 }
 
 }  // namespace peerhub::cli

@@ -28,8 +28,9 @@ struct CallOptions {
 struct CallHooks {
   std::function<void(const std::string& candidate, const std::string& mid)> on_candidate;
   std::function<void()> on_gathered;
-  // The call is over: `ok` false when it failed (files not delivered, connection failed).
-  std::function<void(bool ok, const std::string& why)> on_end;
+  // The call is over: `ok` false when it failed (files not delivered, connection failed); `by_remote` when
+  // the other side ended it.
+  std::function<void(bool ok, const std::string& why, bool by_remote)> on_end;
 };
 
 class Call {
@@ -52,7 +53,7 @@ class Call {
  private:
   void on_event(peer::Event&& event);
   void on_file_done(const FileResult& result, bool sent);
-  void end(bool ok, const std::string& why);
+  void end(bool ok, const std::string& why, bool by_remote = false);
   bool transfers_pending() const;
 
   net::PeerHost host_;

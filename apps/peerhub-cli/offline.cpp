@@ -133,7 +133,7 @@ int run_offer(asio::io_context& io, OfflineOptions options) {
   CallHooks hooks;
   hooks.on_candidate = [&](const std::string& c, const std::string&) { candidates.push_back(c); };
   hooks.on_gathered = [&] { gathered = true; };
-  hooks.on_end = [&](bool ok, const std::string& why) {
+  hooks.on_end = [&](bool ok, const std::string& why, bool) {
     say("call ended: " + why);
     code = ok ? 0 : 1;
     asio::post(io, [&io] { io.stop(); });
@@ -213,7 +213,7 @@ int run_answer(asio::io_context& io, OfflineOptions options) {
   CallHooks hooks;
   hooks.on_candidate = [&](const std::string& c, const std::string&) { candidates.push_back(c); };
   hooks.on_gathered = [&] { gathered = true; };
-  hooks.on_end = [&](bool ok, const std::string& why) {
+  hooks.on_end = [&](bool ok, const std::string& why, bool) {
     say("call ended: " + why);
     code = ok ? 0 : 1;
     asio::post(io, [&io] { io.stop(); });

@@ -70,6 +70,14 @@ void ServerSession::start() {
   }
 }
 
+// The other side hears "leave" from the server before the connection closes under it, so it knows why.
+void ServerSession::leave(const std::string& why) {
+  if (!call_) return finish(exit_code_);
+  send({{"type", "leave"}, {"name", partner_}});
+  left_ = true;
+  call_->hang_up(why);
+}
+
 void ServerSession::send(json::object message) {
   if (ws_) ws_->send(json::serialize(message));
 }
@@ -91,6 +99,7 @@ void ServerSession::on_message(std::string_view text) {
     complain("the server says: " + words);
     // The one we called is not there: nothing more to do.
     if (!options_.call.empty() && !(call_ && call_->connected())) finish(1);
+    return;
     return;
   }
 }
@@ -128,9 +137,9 @@ void ServerSession::start_call(const std::string& partner, bool caller) {
           {"name", partner_},
           {"candidate", {{"candidate", candidate}, {"sdpMid", mid}, {"sdpMLineIndex", 0}}}});
   };
-  hooks.on_end = [this](bool ok, const std::string& why) {
+  hooks.on_end = [this](bool ok, const std::string& why, bool by_remote) {
     // Out of the Call's own stack before it is destroyed.
-    boost::asio::post(io_, [this, ok, why] { end_call(ok, why); });
+    boost::asio::post(io_, [this, ok, why, by_remote] { end_call(ok, why, by_remote); });
   };
   call_ =
       std::make_unique<Call>(io_, configuration_, options_.host, std::move(call_options), std::move(hooks));
@@ -180,7 +189,8 @@ void ServerSession::on_offer(const std::string& from, const json::object& m) {
   if (!set) {
     complain("the offer from " + from + " cannot be used: " + set.error());
     send({{"type", "leave"}, {"name", from}});
-    return end_call(false, set.error());
+    left_ = true;
+    return end_call(false, set.error(), false);
   }
   auto answer = pc.create_answer();
   if (!answer) return complain(answer.error());
@@ -202,7 +212,7 @@ void ServerSession::on_answer(const std::string& from, const json::object& m) {
       call_->pc().set_remote_description(call_->now(), {peer::SdpType::answer, text_of(*answer, "sdp")});
   if (!set) {
     complain("the answer from " + from + " cannot be used: " + set.error());
-    return end_call(false, set.error());
+    return end_call(false, set.error(), false);
   }
   say(from + " answered");
   for (auto& c : early_candidates_)
@@ -233,22 +243,29 @@ void ServerSession::on_candidate(const std::string& from, const json::object& m)
 }
 
 void ServerSession::on_leave(const std::string& from, const json::object& m) {
+  // The connection may close before the server's word arrives: the call is over already, but say who left.
+  if (!call_ && from == last_partner_) {
+    last_partner_.clear();
+    return say(from + " left");
+  }
   if (!call_ || from != partner_) return;
   const std::string reason = text_of(m, "reason");
   say(from + (reason == "declined" ? " declined the call" : reason == "busy" ? " is busy" : " left"));
+  left_ = true;  // no "leave" back: the other side is gone
+  last_partner_ = from;
   call_->hang_up(from + " left");
 }
 
-void ServerSession::end_call(bool ok, const std::string& why) {
+void ServerSession::end_call(bool ok, const std::string& why, bool by_remote) {
   if (!call_) return;
   if (!why.empty()) say("call ended: " + why);
-  if (call_->connected() || ok) {
-    // Tell the other side, unless it was the one that left.
-    send({{"type", "leave"}, {"name", partner_}});
-  }
+  // Tell the other side, unless it ended the call (and so knows) or was told already.
+  if (!by_remote && !left_) send({{"type", "leave"}, {"name", partner_}});
   call_.reset();
   early_candidates_.clear();
+  last_partner_ = partner_;
   partner_.clear();
+  left_ = false;
   if (options_.mode == Mode::send || !options_.call.empty() ||
       options_.call_options.quit_after_received != 0) {
     return finish(ok ? 0 : 1);

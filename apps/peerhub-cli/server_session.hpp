@@ -41,7 +41,8 @@ class ServerSession {
   void on_candidate(const std::string& from, const boost::json::object& message);
   void on_leave(const std::string& from, const boost::json::object& message);
   void start_call(const std::string& partner, bool caller);
-  void end_call(bool ok, const std::string& why);
+  void end_call(bool ok, const std::string& why, bool by_remote);
+  void leave(const std::string& why);
   void send(boost::json::object message);
   void finish(int code);
 
@@ -52,6 +53,8 @@ class ServerSession {
   peer::Configuration configuration_;
   std::unique_ptr<Call> call_;
   std::string partner_;
+  std::string last_partner_;  // of the call that just ended, to name them when their "leave" comes late
+  bool left_ = false;         // "leave" was sent (or received) for the current call
   std::vector<boost::json::object> early_candidates_;
   int exit_code_ = 0;
   bool done_ = false;

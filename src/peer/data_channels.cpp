@@ -105,7 +105,7 @@ void PeerConnection::Impl::on_sctp_event(sctp::Event&& e) {
                    channels.erase(id);
                    emit(event::ChannelClosed{id});
                  },
-                 [&](sctp::event::Closed&) { fail("the data channel association closed"); },
+                 [&](sctp::event::Closed&) { remote_closed(); },
                  [&](sctp::event::Failed& f) { fail("SCTP: " + f.reason); },
              },
              e);

@@ -95,6 +95,7 @@ struct PeerConnection::Impl {
   void handle_application(TimePoint now, std::span<const std::uint8_t> bytes);
   void update_state();
   void fail(std::string reason);
+  void remote_closed();
   void emit(Event event);
 
   // data_channels.cpp

@@ -260,8 +260,8 @@ Result<void> PeerConnection::add_ice_candidate(TimePoint now, std::string_view c
   auto& s = *impl_;
   if (s.signaling == SignalingState::closed) return Error{"the connection is closed"};
   if (!s.ice || !s.remote) return Error{"a candidate came before the remote description"};
-  // Candidates belong to this transport when their mid is one bundled onto it (Chromium trickles with the BUNDLE
-  // tag's mid, which may be an audio section's); others are for sections this peer rejected: ignored.
+  // Candidates belong to this transport when their mid is one bundled onto it (Chromium trickles with the
+  // BUNDLE tag's mid, which may be an audio section's); others are for sections this peer rejected: ignored.
   const auto& mids = s.remote->transport_mids;
   if (!mid.empty() && mid != s.mid && std::find(mids.begin(), mids.end(), mid) == mids.end()) return {};
   if (candidate.starts_with("a=")) candidate.remove_prefix(2);

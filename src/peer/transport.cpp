@@ -103,12 +103,12 @@ std::optional<Event> PeerConnection::poll_event() {
 void PeerConnection::close(TimePoint now) {
   auto& s = *impl_;
   if (s.state == ConnectionState::closed) return;
-  // SCTP's ABORT, then DTLS's close_notify, go out through ICE before ICE stops (in poll_transmit, once they
-  // have been taken).
-  if (s.sctp) s.sctp->abort();
-  s.pump(now);
+  // DTLS's close_notify tells the other side this was on purpose; it goes out through ICE before ICE stops
+  // (in poll_transmit, once it has been taken). The association then ends here without a word on the wire
+  // (its ABORT finds DTLS closed): the other side's SCTP ends with its DTLS.
   if (s.dtls) s.dtls->close(now);
   s.pump(now);
+  if (s.sctp) s.sctp->abort();
   s.signaling = SignalingState::closed;
   for (auto& [id, channel] : s.channels) {
     if (channel.open) s.emit(event::ChannelClosed{id});
@@ -176,10 +176,7 @@ bool PeerConnection::Impl::pump_dtls(TimePoint now) {
                    [&](dtls::ApplicationData& d) {
                      if (sctp) sctp->handle_datagram(now, d.bytes);
                    },
-                   [&](dtls::Closed&) {
-                     if (sctp) sctp->abort();
-                     fail("the other side closed the connection");
-                   },
+                   [&](dtls::Closed&) { remote_closed(); },
                    [&](dtls::Failed& f) { fail("DTLS: " + f.reason); },
                },
                *e);
@@ -211,6 +208,22 @@ bool PeerConnection::Impl::pump_sctp(TimePoint now) {
     on_sctp_event(std::move(*e));
   }
   return moved;
+}
+
+// The other side ended the connection on purpose (close_notify, or SCTP's user-initiated ABORT or SHUTDOWN):
+// the connection is closed, not failed. RTCPeerConnection has no state for this (its "closed" means this side
+// closed); a program using this peer wants to tell it from a broken path.
+void PeerConnection::Impl::remote_closed() {
+  if (state == ConnectionState::failed || state == ConnectionState::closed) return;
+  if (sctp) sctp->abort();
+  for (auto& [id, channel] : channels) {
+    if (channel.open) emit(event::ChannelClosed{id});
+  }
+  channels.clear();
+  by_stream.clear();
+  signaling = SignalingState::closed;
+  state = ConnectionState::closed;
+  emit(event::StateChanged{state, "the other side closed the connection"});
 }
 
 void PeerConnection::Impl::fail(std::string reason) {

@@ -1,0 +1,123 @@
+// peerhub-cli against peerhub-cli over loopback (peerhub's own WebRTC stack on both ends): through the server's
+// signaling, and with no server at all (offer / answer / accept with JSON files). And the mistakes a person makes
+// get words and an exit code.
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { startCli } from '../lib/cli.mjs';
+import { serverFor, tempDir } from '../lib/server.mjs';
+
+const sha256 = (b) => createHash('sha256').update(b).digest('hex');
+
+test('send and receive through the server: a 8 MiB file arrives with the same SHA-256 on both ends', async (t) => {
+  const server = await serverFor(t);
+  const folder = tempDir();
+  t.after(folder.remove);
+  const content = randomBytes(8 * 1024 * 1024 + 3);
+  const file = path.join(folder.dir, 'payload.bin');
+  writeFileSync(file, content);
+  const inbox = path.join(folder.dir, 'inbox');
+  (await import('node:fs')).mkdirSync(inbox);
+  const bob = startCli(['receive', '--server', server.wsUrl, '--name', 'bob', '--dir', inbox, '--count', '1'], { t });
+  await bob.waitLine(/waiting for a call/);
+  const alice = startCli(['send', file, '--to', 'bob', '--server', server.wsUrl, '--name', 'alice'], { t });
+  const delivered = await alice.waitLine(/delivered "payload\.bin"/, 60000);
+  assert.match(delivered, new RegExp(`${content.length} bytes, sha256 ${sha256(content)} confirmed`));
+  await bob.waitLine(new RegExp(`received "payload\\.bin" .*sha256 ${sha256(content)} verified`));
+  assert.equal(sha256(readFileSync(path.join(inbox, 'payload.bin'))), sha256(content));
+  assert.deepEqual(await alice.exited, { code: 0, signal: null });
+  assert.deepEqual(await bob.exited, { code: 0, signal: null });
+});
+
+test('chat through the server: lines typed on one side are printed on the other, both ways', async (t) => {
+  const server = await serverFor(t);
+  const bob = startCli(['chat', '--server', server.wsUrl, '--name', 'bob'], { t });
+  await bob.waitLine(/waiting for a call/);
+  const alice = startCli(['chat', '--server', server.wsUrl, '--name', 'alice', '--call', 'bob'], { t });
+  await alice.waitLine(/chat with bob is open/);
+  await bob.waitLine(/chat with alice is open/);
+  await alice.waitLine(/connection connected/);
+  alice.type('hello bob');
+  await bob.waitLine(/^<alice> hello bob$/);
+  bob.type('hi alice, ünïcødé ✓');
+  await alice.waitLine(/^<bob> hi alice, ünïcødé ✓$/);
+  // Alice leaves; Bob is told and waits for the next call.
+  alice.endInput();
+  assert.deepEqual(await alice.exited, { code: 0, signal: null });
+  await bob.waitLine(/alice left/);
+  assert.ok(bob.lines.filter((l) => /waiting for a call/.test(l)).length >= 1);
+});
+
+test('no server: offer, answer and accept with JSON files, then chat and a file', async (t) => {
+  const folder = tempDir();
+  t.after(folder.remove);
+  const a = path.join(folder.dir, 'a.json');
+  const b = path.join(folder.dir, 'b.json');
+  const control = path.join(folder.dir, 'offer.sock');
+  const content = randomBytes(3 * 1024 * 1024);
+  const file = path.join(folder.dir, 'notes.bin');
+  writeFileSync(file, content);
+  const inbox = path.join(folder.dir, 'inbox');
+  (await import('node:fs')).mkdirSync(inbox);
+
+  const offerer = startCli(['offer', '--out', a, '--control', control, '--dir', inbox], { t });
+  await offerer.waitLine(/wrote the offer/);
+  const offer = JSON.parse(readFileSync(a, 'utf8'));
+  assert.equal(offer.type, 'offer');
+  assert.match(offer.sdp, /a=end-of-candidates/, 'gathering completed before the file was written');
+  assert.ok(offer.candidates.length > 0 && offer.candidates.every((c) => c.candidate.startsWith('candidate:')));
+
+  const answerer = startCli(['answer', '--in', a, '--out', b, '--send', file], { t });
+  await answerer.waitLine(/wrote the answer/);
+  assert.equal(JSON.parse(readFileSync(b, 'utf8')).type, 'answer');
+  const accept = startCli(['accept', '--in', b, '--control', control], { t });
+  assert.deepEqual(await accept.exited, { code: 0, signal: null }, accept.output());
+  await offerer.waitLine(/chat with peer is open/, 20000);
+  offerer.type('over the files');
+  await answerer.waitLine(/^<peer> over the files$/);
+  await offerer.waitLine(new RegExp(`received "notes\\.bin" .*sha256 ${sha256(content)} verified`), 30000);
+  await answerer.waitLine(/delivered "notes\.bin"/);
+  offerer.type('/quit');
+  assert.deepEqual(await offerer.exited, { code: 0, signal: null });
+  answerer.endInput();
+  await answerer.exited;
+});
+
+test('mistakes are said in words with a failing exit code', async (t) => {
+  const server = await serverFor(t);
+  const folder = tempDir();
+  t.after(folder.remove);
+  // Calling someone who is not online.
+  const lonely = startCli(['chat', '--server', server.wsUrl, '--name', 'lonely', '--call', 'nobody'], { t });
+  assert.equal((await lonely.exited).code, 1);
+  assert.match(lonely.stderr(), /error: the server says: .*nobody/);
+  // A name already taken.
+  const first = startCli(['chat', '--server', server.wsUrl, '--name', 'taken'], { t });
+  await first.waitLine(/logged in as taken/);
+  const second = startCli(['chat', '--server', server.wsUrl, '--name', 'taken'], { t });
+  assert.equal((await second.exited).code, 1);
+  assert.match(second.stderr(), /the name "taken" is already in use/);
+  // A URL that is not a WebSocket URL, and a server that is not there.
+  const bad = startCli(['chat', '--server', 'http://127.0.0.1:1/ws', '--name', 'x'], { t });
+  assert.equal((await bad.exited).code, 2);
+  assert.match(bad.stderr(), /must start with ws:\/\/ or wss:\/\//);
+  const away = startCli(['chat', '--server', 'ws://127.0.0.1:1/ws', '--name', 'x'], { t });
+  assert.equal((await away.exited).code, 1);
+  assert.match(away.stderr(), /cannot connect to 127\.0\.0\.1:1/);
+  // Offline: accepting with no offer waiting, and an answer file that is not one.
+  const junk = path.join(folder.dir, 'junk.json');
+  writeFileSync(junk, '{"type":"offer","sdp":"v=0"}');
+  const lost = startCli(['accept', '--in', junk, '--control', path.join(folder.dir, 'none.sock')], { t });
+  assert.equal((await lost.exited).code, 1);
+  assert.match(lost.stderr(), /holds offer, not an answer/);
+  const garbage = path.join(folder.dir, 'garbage.json');
+  writeFileSync(garbage, '{"type":"offer","sdp":"v=0\\r\\nnonsense"}');
+  const answerer = startCli(['answer', '--in', garbage, '--out', path.join(folder.dir, 'out.json')], { t });
+  assert.equal((await answerer.exited).code, 1);
+  assert.match(answerer.stderr(), /garbage\.json: the remote offer: line 2/);
+  assert.equal(existsSync(path.join(folder.dir, 'out.json')), false);
+  first.endInput();
+  await first.exited;
+});
