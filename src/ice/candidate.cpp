@@ -44,12 +44,15 @@ std::optional<T> number(std::string_view s, T max) {
 // An IP literal with the port; nullopt when `ip` is not an IPv4 or IPv6 literal.
 std::optional<stun::Address> ip_address(std::string_view ip, std::uint16_t port) {
   if (ip.size() > 45) return std::nullopt;
+  const bool v6 = ip.find(':') != std::string_view::npos;
   std::string text;
-  if (ip.find(':') != std::string_view::npos)
-    text = "[" + std::string(ip) + "]";
-  else
-    text = std::string(ip);
-  return stun::Address::parse(text + ":" + std::to_string(port));
+  text.reserve(ip.size() + 8);
+  if (v6) text += '[';
+  text.append(ip);
+  if (v6) text += ']';
+  text += ':';
+  text += std::to_string(port);
+  return stun::Address::parse(text);
 }
 
 // RFC 8839 §5.1 connection-address: an IP literal or an FQDN. Names are kept, never resolved.
