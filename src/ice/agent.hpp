@@ -198,7 +198,7 @@ class Agent {
   std::optional<Event> poll_event();
   std::optional<TimePoint> next_timeout() const;
 
-  struct Impl;
+  struct Impl;  // agent_impl.hpp, for the files that implement the agent; not for callers
 
  private:
   std::unique_ptr<Impl> impl_;
