@@ -89,6 +89,7 @@ void Call::on_event(peer::Event&& event) {
                        s.state == peer::ConnectionState::failed || s.state == peer::ConnectionState::closed;
                    if (over) end(connected_ && !transfers_pending() && !failed_files_, s.reason, true);
                  },
+                 [&](peer::event::IceStateChanged& i) { say("ice " + std::string(ice::to_string(i.state))); },
                  [&](peer::event::SelectedPair& p) { say("path " + p.local + " <-> " + p.remote); },
                  [&](peer::event::ChannelOpen& o) {
                    if (o.label == "chat") {

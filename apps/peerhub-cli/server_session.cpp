@@ -55,16 +55,13 @@ void ServerSession::start() {
     stdin_ = std::make_unique<StdinLines>(io_);
     stdin_->start(
         [this](std::string line) {
-          if (call_)
-            call_->typed(line);
-          else if (line == "/quit")
-            finish(0);
-          else
-            complain("not in a call yet");
+          if (line == "/quit") return leave("you hung up");
+          if (call_) return call_->typed(line);
+          complain("not in a call yet");
         },
+        // The end of input hangs up and leaves, as closing the page does.
         [this] {
-          // The end of input hangs up and leaves, as closing the page does.
-          if (call_) call_->hang_up("input ended");
+          leave("input ended");
           finish(exit_code_);
         });
   }

@@ -13,6 +13,8 @@ namespace peerhub::net {
 
 namespace asio = boost::asio;
 
+constexpr std::size_t kMaxBacklog = 8192;  // datagrams kept per socket (about 10 MB)
+
 PeerHost::PeerHost(asio::io_context& io, peer::Configuration configuration, PeerHostOptions options)
     : io_(io),
       pc_(std::move(configuration), std::chrono::system_clock::now()),
@@ -107,13 +109,10 @@ void PeerHost::flush() {
     while (auto transmit = pc_.poll_transmit()) {
       moved = true;
       for (auto& s : sockets_) {
-        if (s->id != transmit->base_id) continue;
-        sockaddr_storage to{};
-        const socklen_t length = to_sockaddr(transmit->destination, to);
-        // UDP: a full socket buffer drops the datagram, as the network would; SCTP retransmits.
-        (void)::sendto(s->fd, transmit->bytes.data(), transmit->bytes.size(), MSG_DONTWAIT,
-                       reinterpret_cast<const sockaddr*>(&to), length);
-        break;
+        if (s->id == transmit->base_id) {
+          (void)send_or_keep(*s, std::move(transmit->bytes), transmit->destination);
+          break;
+        }
       }
     }
     while (auto event = pc_.poll_event()) {
@@ -125,6 +124,44 @@ void PeerHost::flush() {
   }
   flushing_ = false;
   arm_timer();
+}
+
+namespace {
+// One datagram now; false when the socket's buffer is full (any other error drops it, as the network would).
+bool try_send(int fd, const std::vector<std::uint8_t>& bytes, const stun::Address& to) {
+  sockaddr_storage address{};
+  const socklen_t length = to_sockaddr(to, address);
+  const ssize_t sent = ::sendto(fd, bytes.data(), bytes.size(), MSG_DONTWAIT,
+                                reinterpret_cast<const sockaddr*>(&address), length);
+  return sent >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS);
+}
+}  // namespace
+
+bool PeerHost::send_or_keep(Socket& socket, std::vector<std::uint8_t>&& bytes, const stun::Address& to) {
+  if (socket.backlog.empty() && try_send(socket.fd, bytes, to)) return true;
+  if (socket.backlog.size() >= kMaxBacklog) return false;  // past the bound: dropped, as a network would
+  socket.backlog.emplace_back(to, std::move(bytes));
+  wait_writable(socket);
+  return false;
+}
+
+void PeerHost::wait_writable(Socket& socket) {
+  if (socket.waiting_writable) return;
+  socket.waiting_writable = true;
+  socket.watcher->async_wait(asio::posix::stream_descriptor::wait_write,
+                             [this, &socket, alive = alive_](const boost::system::error_code& ec) {
+                               if (!*alive) return;
+                               socket.waiting_writable = false;
+                               if (!ec && !closed_) send_backlog(socket);
+                             });
+}
+
+void PeerHost::send_backlog(Socket& socket) {
+  while (!socket.backlog.empty()) {
+    const auto& [to, bytes] = socket.backlog.front();
+    if (!try_send(socket.fd, bytes, to)) return wait_writable(socket);
+    socket.backlog.pop_front();
+  }
 }
 
 void PeerHost::arm_timer() {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -53,8 +54,17 @@ class PeerHost {
     int fd = -1;
     stun::Address address;
     std::unique_ptr<boost::asio::posix::stream_descriptor> watcher;
+    // Datagrams the kernel's send buffer had no room for: sent when the socket is writable again, in order. A
+    // full buffer is this host's own queue, not the network: dropping there would make SCTP halve its window
+    // and could starve ICE's consent answers during a big transfer.
+    std::deque<std::pair<stun::Address, std::vector<std::uint8_t>>> backlog;
+    bool waiting_writable = false;
   };
   void wait_readable(Socket& socket);
+  // Sends, or keeps (bounded) what the socket's buffer cannot take now; false when it had to keep it.
+  bool send_or_keep(Socket& socket, std::vector<std::uint8_t>&& bytes, const stun::Address& to);
+  void send_backlog(Socket& socket);
+  void wait_writable(Socket& socket);
   void read_all(Socket& socket);
   void arm_timer();
 

@@ -30,9 +30,7 @@ inline constexpr std::size_t kMaxQueuedTransmits = 8192;
 // IPv6 and UDP headers), and an SCTP packet leaves room in them for the record header, explicit nonce and
 // AEAD tag (13 + 8 + 16 bytes with AES-GCM, less with ChaCha20-Poly1305), rounded down to a multiple of 4.
 inline constexpr std::size_t kDtlsMtu = 1232;
-// usrsctp's packets are currently 12 bytes (the SCTP common header) above sctp::Config::mtu, hence 1180, not
-// 1192.
-inline constexpr std::uint16_t kSctpMtu = 1180;
+inline constexpr std::uint16_t kSctpMtu = 1192;
 
 struct Channel {
   std::optional<std::uint16_t> stream;  // once the association exists

@@ -44,6 +44,11 @@ ice::Agent& PeerConnection::Impl::ensure_ice(ice::Role role) {
     ice::Config c;
     c.role = role;
     c.stun_servers = config.stun_servers;
+    // TURN over UDP; TURN over TCP needs the shell to carry ICE's turn_stream transmits, which PeerHost does
+    // not do yet.
+    for (const auto& t : config.turn_servers) {
+      if (!t.tcp) c.turn_servers.push_back({t.address, ice::Transport::udp, t.username, t.password});
+    }
     c.random = config.random;
     // A window of SCTP packets can leave in one go; they wait here until the shell takes them.
     c.limits.transmits = kMaxQueuedTransmits;

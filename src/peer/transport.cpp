@@ -138,6 +138,9 @@ bool PeerConnection::Impl::pump_ice(TimePoint now) {
     moved = true;
     std::visit(Overloaded{
                    [&](ice::event::LocalCandidate& c) {
+                     // RTCIceTransportPolicy "relay": only relayed candidates are told to the other side, so
+                     // every working pair runs through the TURN server.
+                     if (config.relay_only && c.candidate.type != ice::CandidateType::relay) return;
                      std::string text = c.candidate.to_string();
                      if (local_candidates.size() < 64) local_candidates.push_back(text);
                      emit(event::LocalCandidate{std::move(text), mid});
@@ -238,6 +241,9 @@ void PeerConnection::Impl::update_state() {
   if (state == ConnectionState::closed) return;
   ConnectionState next = ConnectionState::new_;
   const auto dtls_state = dtls ? dtls->state() : dtls::State::idle;
+  // A closed DTLS session is this side's close() or the other side's close_notify: each sets the state
+  // itself.
+  if (dtls_state == dtls::State::closed) return;
   if (!failure.empty() || ice_state == ice::State::failed || dtls_state == dtls::State::failed) {
     next = ConnectionState::failed;
     if (failure.empty())

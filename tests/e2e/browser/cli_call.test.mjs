@@ -68,11 +68,11 @@ test('a browser tab calls the CLI by name: chat both ways, 20 MiB each way with 
   await page.fill('#callee', 'desk');
   await page.click('#call-form button');
   await cli.waitLine(/ben is calling; answering/);
-  await waitState(page, 'incall');
+  await waitState(page, 'incall').catch((e) => { throw new Error(`${e.message}\n${cli.output()}`); });
   await chatAndFiles(t, page, cli, 'ben', folder.dir);
   // The CLI hangs up; the page says the other side left and goes back to idle.
   cli.type('/quit');
-  await waitState(page, 'idle');
+  await waitState(page, 'idle').catch((e) => { throw new Error(`${e.message}\n${cli.output()}`); });
   cli.endInput();
   await cli.exited;
 });
