@@ -20,6 +20,7 @@ struct Common {
   std::vector<std::string> include;
   std::vector<std::string> exclude;
   bool loopback = false;
+  bool relay = false;
   std::vector<std::string> stun;
   std::string dir = ".";
 };
@@ -31,6 +32,7 @@ void add_common(CLI::App* app, Common& c) {
   app->add_flag("--loopback", c.loopback,
                 "offer loopback candidates too (a browser on this machine needs them)");
   app->add_option("--dir", c.dir, "where received files are saved")->check(CLI::ExistingDirectory);
+  app->add_flag("--relay", c.relay, "use only relayed (TURN) candidates, as iceTransportPolicy 'relay'");
 }
 
 struct Built {
@@ -47,6 +49,7 @@ Result<Built> build(const Common& c) {
   auto list = net::local_addresses(b.host.interfaces);
   if (!list.error.empty()) return Error{list.error};
   if (list.addresses.empty() && c.include.empty()) b.host.interfaces.allow_loopback = true;
+  b.configuration.relay_only = c.relay;
   for (const auto& url : c.stun) {
     auto added = add_ice_url(url.starts_with("stun:") ? url : "stun:" + url, "", "", b.configuration);
     if (!added) return Error{added.error()};
@@ -141,6 +144,7 @@ int main(int argc, char** argv) {
   options.name = name.empty() ? random_name() : name;
   options.tls = {ca, insecure};
   options.host = built->host;
+  options.configuration = built->configuration;
   options.call_options.dir = common.dir;
   if (insecure) say("--insecure: the server's certificate is not checked");
   if (chat->parsed()) {

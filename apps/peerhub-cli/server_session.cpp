@@ -32,7 +32,7 @@ const json::object* object_of(const json::object& o, std::string_view key, json:
 }  // namespace
 
 ServerSession::ServerSession(boost::asio::io_context& io, ServerOptions options)
-    : io_(io), options_(std::move(options)) {}
+    : io_(io), options_(std::move(options)), configuration_(options_.configuration) {}
 
 void ServerSession::start() {
   const auto url = net::parse_ws_url(options_.url);
@@ -117,6 +117,10 @@ void ServerSession::on_login(const json::object& m) {
   }
   for (const auto& note : notes)
     say("ICE server skipped: " + note);
+  if (configuration_.relay_only && configuration_.turn_servers.empty()) {
+    complain("--relay needs a TURN server, and the server's login answer named none");
+    return finish(1);
+  }
   if (!options_.call.empty()) {
     start_call(options_.call, true);
   } else {

@@ -24,6 +24,7 @@ struct ServerOptions {
   Mode mode = Mode::chat;
   net::WsClientOptions tls;
   net::PeerHostOptions host;
+  peer::Configuration configuration;  // --relay, --stun; the login answer's ICE servers are added to it
   CallOptions call_options;
 };
 

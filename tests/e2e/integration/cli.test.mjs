@@ -31,6 +31,32 @@ test('send and receive through the server: a 8 MiB file arrives with the same SH
   assert.deepEqual(await bob.exited, { code: 0, signal: null });
 });
 
+test('relay-only through peerhub\'s TURN: both ends use relayed candidates and a file arrives intact', async (t) => {
+  const server = await serverFor(t);
+  const folder = tempDir();
+  t.after(folder.remove);
+  const content = randomBytes(2 * 1024 * 1024);
+  const file = path.join(folder.dir, 'relayed.bin');
+  writeFileSync(file, content);
+  const inbox = path.join(folder.dir, 'inbox');
+  (await import('node:fs')).mkdirSync(inbox);
+  const bob = startCli(['receive', '--relay', '--server', server.wsUrl, '--name', 'rbob', '--dir', inbox, '--count',
+    '1'], { t });
+  await bob.waitLine(/waiting for a call/);
+  const alice = startCli(['send', file, '--relay', '--to', 'rbob', '--server', server.wsUrl, '--name', 'ralice'],
+    { t });
+  // The selected pair is relay <-> relay: every packet went through the TURN server.
+  assert.match(await alice.waitLine(/^\* path /, 30000), /^\* path relay \S+ <-> relay \S+$/);
+  assert.match(await bob.waitLine(/^\* path /, 30000), /^\* path relay \S+ <-> relay \S+$/);
+  await alice.waitLine(new RegExp(`delivered "relayed\\.bin": ${content.length} bytes, sha256 ${sha256(content)}`), 60000);
+  assert.equal(sha256(readFileSync(path.join(inbox, 'relayed.bin'))), sha256(content));
+  assert.deepEqual(await alice.exited, { code: 0, signal: null });
+  // The TURN server counted the relayed traffic.
+  const metrics = await (await fetch(`${server.url}/metrics`)).text();
+  const relayed = /peerhub_turn_relayed_packets_total\S*\s+(\d+)/.exec(metrics);
+  assert.ok(relayed && Number(relayed[1]) > 1000, `relayed packets in /metrics: ${relayed?.[1]}`);
+});
+
 test('chat through the server: lines typed on one side are printed on the other, both ways', async (t) => {
   const server = await serverFor(t);
   const bob = startCli(['chat', '--server', server.wsUrl, '--name', 'bob'], { t });
