@@ -135,7 +135,8 @@ TEST(PeerConnection, ClosingOneSideEndsTheOther) {
   h.a().pc.close(h.now());
   h.drain();
   EXPECT_EQ(h.a().state, ConnectionState::closed);
-  // close_notify ends it on the other side at once (not a consent timeout 30 s later), as a close, not a failure.
+  // close_notify ends it on the other side at once (not a consent timeout 30 s later), as a close, not a
+  // failure.
   EXPECT_TRUE(h.run_until([&] { return h.b().state == ConnectionState::closed; }, std::chrono::seconds(5)));
   EXPECT_EQ(h.b().failure, "the other side closed the connection");
 }
