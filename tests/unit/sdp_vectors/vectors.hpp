@@ -13,7 +13,7 @@
 namespace peerhub::sdp::test {
 
 inline std::filesystem::path vectors_dir() {
-  return std::filesystem::path(__FILE__).parent_path();
+  return std::filesystem::path(PEERHUB_SOURCE_DIR) / "tests" / "unit" / "sdp_vectors";
 }
 
 // The bytes of sdp_vectors/<name>, exactly as stored.
