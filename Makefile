@@ -60,6 +60,7 @@ fuzz: install
 bench: build
 	bench/signaling/run.sh $(BUILD)
 	bench/turn/run.sh $(BUILD)
+	bench/datachannel/run.sh $(BUILD)
 
 format:
 	git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
