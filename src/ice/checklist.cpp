@@ -218,8 +218,9 @@ void Agent::Impl::nominate(TimePoint now) {
   nominating = *best;
   std::erase(triggered, *best);
   triggered.push_front(*best);
-  // The nomination goes out at once rather than a Ta slot later: it repeats a check that just succeeded on the
-  // same path, so it adds no new NAT binding for pacing to protect (RFC 8445 §14.2), and it is what the data waits for.
+  // The nomination goes out at once rather than a Ta slot later: it repeats a check that just succeeded on
+  // the same path, so it adds no new NAT binding for pacing to protect (RFC 8445 §14.2), and it is what the
+  // data waits for.
   next_check = std::min(next_check, now);
 }
 
