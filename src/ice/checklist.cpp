@@ -50,6 +50,7 @@ void Agent::Impl::pair_local(std::size_t local) {
 }
 
 std::optional<std::size_t> Agent::Impl::add_pair(std::size_t local, std::size_t remote) {
+  if (config.relay_only && locals[local].c.type != CandidateType::relay) return std::nullopt;
   if (const auto known = find_pair(local, remote)) return known;
   Pair p;
   p.local = local;

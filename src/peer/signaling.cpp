@@ -44,6 +44,7 @@ ice::Agent& PeerConnection::Impl::ensure_ice(ice::Role role) {
     ice::Config c;
     c.role = role;
     c.stun_servers = config.stun_servers;
+    c.relay_only = config.relay_only;
     // TURN over UDP; TURN over TCP needs the shell to carry ICE's turn_stream transmits, which PeerHost does
     // not do yet.
     for (const auto& t : config.turn_servers) {
