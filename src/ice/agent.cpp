@@ -39,6 +39,11 @@ Agent::Impl::Impl(Config c) : config(std::move(c)) {
 }
 
 void Agent::Impl::emit(Event e) {
+  // Relay-only: the other side learns only relayed candidates (host and reflexive ones still serve as bases).
+  if (const auto* c = std::get_if<event::LocalCandidate>(&e);
+      c != nullptr && config.relay_only && c->candidate.type != CandidateType::relay) {
+    return;
+  }
   if (events.size() >= config.limits.events) events.pop_front();
   events.push_back(std::move(e));
 }

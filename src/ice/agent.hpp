@@ -83,7 +83,8 @@ struct Config {
   std::optional<std::uint64_t> tie_breaker;  // random when empty
   std::vector<stun::Address> stun_servers;   // for server-reflexive candidates (UDP)
   std::vector<TurnServer> turn_servers;      // for relayed candidates (not used by a lite agent)
-  // RTCIceTransportPolicy "relay": only relayed local candidates form pairs, so every path runs through TURN.
+  // RTCIceTransportPolicy "relay": only relayed local candidates form pairs and are announced, so every path
+  // runs through TURN.
   bool relay_only = false;
   RandomFill random = default_random_fill;
   Limits limits;

@@ -56,14 +56,13 @@ struct PeerConnection::Impl {
   std::optional<dtls::Session> dtls;
   std::unique_ptr<sctp::Association> sctp;
   std::deque<std::vector<std::uint8_t>> early_dtls;
-  bool dtls_started = false;
 
   SignalingState signaling = SignalingState::stable;
   std::optional<sdp::SessionDescription> remote_offer;  // while have_remote_offer
   std::optional<Description> local;                     // the last local description applied
   std::optional<sdp::RemoteDataChannel> remote;         // what the remote description said
   std::string mid = "0";
-  std::optional<sdp::Setup> local_setup;  // active / passive once decided
+  std::optional<sdp::Setup> local_setup;  // as our applied description says (actpass in an offer)
   std::uint64_t session_id = 0;
   std::uint64_t session_version = 0;
 
@@ -94,6 +93,8 @@ struct PeerConnection::Impl {
   void update_state();
   void fail(std::string reason);
   void remote_closed();
+  void end_closed(std::string reason);
+  void start_dtls(TimePoint now);
   void emit(Event event);
 
   // data_channels.cpp

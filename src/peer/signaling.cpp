@@ -101,7 +101,9 @@ Result<Description> PeerConnection::create_answer() {
   }
   sdp::AnswerOptions options;
   options.transport = s.local_transport();
-  options.setup = s.local_setup.value_or(sdp::Setup::active);
+  // A renegotiation keeps the DTLS role the connection already has; a first answer takes active (make_answer
+  // turns that into passive when the offer said active).
+  options.setup = s.dtls && s.dtls->role() == dtls::Role::server ? sdp::Setup::passive : sdp::Setup::active;
   options.max_message_size = s.config.max_message_size;
   options.session = s.next_identity();
   auto answer = sdp::make_answer(*s.remote_offer, options);
@@ -126,6 +128,12 @@ Result<void> PeerConnection::set_local_description(TimePoint now, const Descript
     s.signaling = SignalingState::stable;
     s.remote_offer.reset();
   }
+  // Our own a=setup, as written: actpass in an offer, active or passive in an answer.
+  auto own = sdp::read_remote_data_channel(parsed.value(), description.type == SdpType::offer
+                                                               ? sdp::DescriptionType::offer
+                                                               : sdp::DescriptionType::answer);
+  if (!own) return Error{"our own " + std::string(to_string(description.type)) + ": " + own.error().text()};
+  s.local_setup = own->setup;
   s.local = description;
   s.settle_roles(now);
   for (auto& base : s.pending_bases)
@@ -158,21 +166,9 @@ Result<void> PeerConnection::set_remote_description(TimePoint now, const Descrip
     // RFC 8445 §6.1.1: the offerer is controlling, unless it is lite and we are full.
     s.ensure_ice(remote->ice_lite ? ice::Role::controlling : ice::Role::controlled);
     s.mid = remote->mid.empty() ? s.mid : remote->mid;
-    if (!s.local_setup) {
-      // RFC 8842 §5.2: answer actpass with active (the browsers' choice), active with passive, passive with
-      // active.
-      s.local_setup = remote->setup == sdp::Setup::active ? sdp::Setup::passive : sdp::Setup::active;
-    }
     s.remote_offer = std::move(parsed).value();
     s.signaling = SignalingState::have_remote_offer;
   } else {
-    if (!s.local_setup) {
-      // Our offer said actpass, so we take the other role (an answer without a=setup reads as active).
-      const auto theirs = remote->setup;
-      if (theirs == sdp::Setup::actpass)
-        return Error{"the answer says a=setup:actpass, which only an offer may say"};
-      s.local_setup = theirs == sdp::Setup::active ? sdp::Setup::passive : sdp::Setup::active;
-    }
     s.signaling = SignalingState::stable;
   }
   auto applied = s.apply_remote(now, remote.value(), renegotiation);
@@ -212,8 +208,13 @@ Result<void> PeerConnection::Impl::apply_remote(TimePoint now, const sdp::Remote
 // datagrams kept until now are handled at once.
 void PeerConnection::Impl::settle_roles(TimePoint now) {
   if (dtls || !local_setup || !remote || !ice) return;
-  if (signaling == SignalingState::have_local_offer) return;  // our offer said actpass: wait for the answer
-  dtls::Config c{.role = *local_setup == sdp::Setup::active ? dtls::Role::client : dtls::Role::server,
+  // RFC 8842 §5.1: the end whose a=setup is active is the DTLS client.
+  const auto role = sdp::local_dtls_role(*local_setup, remote->setup);
+  if (!role) {
+    fail(role.error().text());
+    return;
+  }
+  dtls::Config c{.role = *role == sdp::DtlsRole::client ? dtls::Role::client : dtls::Role::server,
                  .certificate = certificate};
   c.mtu = kDtlsMtu;
   c.srtp_profiles = {};  // data channels only until the SFU work adds media
@@ -248,12 +249,7 @@ void PeerConnection::Impl::settle_roles(TimePoint now) {
   }
   sctp = std::move(association.value());
   open_pending_channels();
-  if (ice_state == ice::State::connected || ice_state == ice::State::completed) {
-    if (dtls->role() == dtls::Role::client) {
-      dtls->start(now);
-      dtls_started = true;
-    }
-  }
+  start_dtls(now);
   while (!early_dtls.empty()) {
     auto datagram = std::move(early_dtls.front());
     early_dtls.pop_front();

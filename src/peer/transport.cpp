@@ -57,18 +57,15 @@ void PeerConnection::Impl::handle_application(TimePoint now, std::span<const std
 
 void PeerConnection::handle_timeout(TimePoint now) {
   auto& s = *impl_;
-  if (s.ice) {
-    const auto due = s.ice->next_timeout();
-    if (due && *due <= now) s.ice->handle_timeout(now);
-  }
-  if (s.dtls) {
-    const auto due = s.dtls->next_timeout();
-    if (due && *due <= now) s.dtls->handle_timeout(now);
-  }
-  if (s.sctp) {
-    const auto due = s.sctp->next_timeout();
-    if (due && *due <= now) s.sctp->handle_timeout(now);
-  }
+  // Each core whose own timer is due (the three share one shell timer).
+  const auto if_due = [now](auto* core) {
+    if (core == nullptr) return;
+    const auto due = core->next_timeout();
+    if (due && *due <= now) core->handle_timeout(now);
+  };
+  if_due(s.ice ? &*s.ice : nullptr);
+  if_due(s.dtls ? &*s.dtls : nullptr);
+  if_due(s.sctp.get());
   s.pump(now);
 }
 
@@ -108,15 +105,7 @@ void PeerConnection::close(TimePoint now) {
   // (its ABORT finds DTLS closed): the other side's SCTP ends with its DTLS.
   if (s.dtls) s.dtls->close(now);
   s.pump(now);
-  if (s.sctp) s.sctp->abort();
-  s.signaling = SignalingState::closed;
-  for (auto& [id, channel] : s.channels) {
-    if (channel.open) s.emit(event::ChannelClosed{id});
-  }
-  s.channels.clear();
-  s.by_stream.clear();
-  s.state = ConnectionState::closed;
-  s.emit(event::StateChanged{ConnectionState::closed, {}});
+  s.end_closed({});
 }
 
 // Moves bytes and events between the layers until none has anything more to say.
@@ -138,9 +127,6 @@ bool PeerConnection::Impl::pump_ice(TimePoint now) {
     moved = true;
     std::visit(Overloaded{
                    [&](ice::event::LocalCandidate& c) {
-                     // RTCIceTransportPolicy "relay": only relayed candidates are told to the other side, so
-                     // every working pair runs through the TURN server.
-                     if (config.relay_only && c.candidate.type != ice::CandidateType::relay) return;
                      std::string text = c.candidate.to_string();
                      if (local_candidates.size() < 64) local_candidates.push_back(text);
                      emit(event::LocalCandidate{std::move(text), mid});
@@ -152,11 +138,7 @@ bool PeerConnection::Impl::pump_ice(TimePoint now) {
                    [&](ice::event::StateChanged& c) {
                      ice_state = c.state;
                      emit(event::IceStateChanged{c.state});
-                     const bool up = c.state == ice::State::connected || c.state == ice::State::completed;
-                     if (up && dtls && !dtls_started && dtls->role() == dtls::Role::client) {
-                       dtls->start(now);
-                       dtls_started = true;
-                     }
+                     start_dtls(now);
                    },
                    [&](ice::event::SelectedPairChanged& c) {
                      emit(event::SelectedPair{describe(c.pair.local), describe(c.pair.remote)});
@@ -218,6 +200,11 @@ bool PeerConnection::Impl::pump_sctp(TimePoint now) {
 // closed); a program using this peer wants to tell it from a broken path.
 void PeerConnection::Impl::remote_closed() {
   if (state == ConnectionState::failed || state == ConnectionState::closed) return;
+  end_closed("the other side closed the connection");
+}
+
+// Either side's close: the association goes, every open channel is told, and the state says why.
+void PeerConnection::Impl::end_closed(std::string reason) {
   if (sctp) sctp->abort();
   for (auto& [id, channel] : channels) {
     if (channel.open) emit(event::ChannelClosed{id});
@@ -226,7 +213,15 @@ void PeerConnection::Impl::remote_closed() {
   by_stream.clear();
   signaling = SignalingState::closed;
   state = ConnectionState::closed;
-  emit(event::StateChanged{state, "the other side closed the connection"});
+  emit(event::StateChanged{state, std::move(reason)});
+}
+
+// The DTLS client says hello once ICE has a path; the server waits for it.
+void PeerConnection::Impl::start_dtls(TimePoint now) {
+  const bool ice_up = ice_state == ice::State::connected || ice_state == ice::State::completed;
+  if (ice_up && dtls && dtls->role() == dtls::Role::client && dtls->state() == dtls::State::idle) {
+    dtls->start(now);
+  }
 }
 
 void PeerConnection::Impl::fail(std::string reason) {
