@@ -98,15 +98,6 @@ Result<ParsedFile> parse_description_file(const std::string& text, const std::st
   return out;
 }
 
-// Runs the call with stdin as chat until it ends; the exit code says how it went.
-int run_call(asio::io_context& io, Call& call, int& code) {
-  StdinLines lines(io);
-  lines.start([&call](std::string line) { call.typed(line); }, [&call] { call.hang_up("input ended"); });
-  io.run();
-  lines.stop();
-  return code;
-}
-
 // Waits until gathering completes (or 10 s), running the io_context meanwhile.
 void wait_for_gathering(asio::io_context& io, Call& call, bool& gathered) {
   asio::steady_timer limit(io, kGatherLimit);
@@ -120,6 +111,62 @@ void wait_for_gathering(asio::io_context& io, Call& call, bool& gathered) {
   call.flush();
 }
 
+// One offline call: the Call, the candidates it gathers (for the file) and how it ended.
+class OfflineCall {
+ public:
+  OfflineCall(asio::io_context& io, const OfflineOptions& options)
+      : io_(io), call_(io, options.configuration, options.host, named(options.call_options), hooks()) {}
+
+  Call& call() { return call_; }
+  peer::PeerConnection& pc() { return call_.pc(); }
+
+  // The other side's candidates from its file, then the end of them (the file holds them all).
+  void add_remote_candidates(const ParsedFile& file) {
+    for (const auto& [c, mid] : file.candidates)
+      (void)pc().add_ice_candidate(call_.now(), c, mid);
+    (void)pc().add_ice_candidate(call_.now(), "", "0");
+  }
+
+  // Opens the sockets, waits for gathering and writes our description with every candidate to `path`.
+  Result<void> publish(const std::string& path) {
+    if (auto started = call_.start(); !started) return started;
+    wait_for_gathering(io_, call_, gathered_);
+    return write_file(path, description_json(*pc().local_description(), candidates_, "0"));
+  }
+
+  // Chat on stdin until the call ends; the exit code.
+  int run() {
+    StdinLines lines(io_);
+    lines.start([this](std::string line) { call_.typed(line); }, [this] { call_.hang_up("input ended"); });
+    io_.run();
+    lines.stop();
+    return code_;
+  }
+
+ private:
+  static CallOptions named(CallOptions options) {
+    if (options.partner.empty()) options.partner = "peer";
+    return options;
+  }
+  CallHooks hooks() {
+    CallHooks h;
+    h.on_candidate = [this](const std::string& c, const std::string&) { candidates_.push_back(c); };
+    h.on_gathered = [this] { gathered_ = true; };
+    h.on_end = [this](bool ok, const std::string& why, bool) {
+      say("call ended: " + why);
+      code_ = ok ? 0 : 1;
+      asio::post(io_, [this] { io_.stop(); });
+    };
+    return h;
+  }
+
+  asio::io_context& io_;
+  std::vector<std::string> candidates_;
+  bool gathered_ = false;
+  int code_ = 0;
+  Call call_;  // last: its hooks use the members above
+};
+
 }  // namespace
 
 std::string default_control_path() {
@@ -127,29 +174,13 @@ std::string default_control_path() {
 }
 
 int run_offer(asio::io_context& io, OfflineOptions options) {
-  int code = 0;
-  bool gathered = false;
-  std::vector<std::string> candidates;
-  CallHooks hooks;
-  hooks.on_candidate = [&](const std::string& c, const std::string&) { candidates.push_back(c); };
-  hooks.on_gathered = [&] { gathered = true; };
-  hooks.on_end = [&](bool ok, const std::string& why, bool) {
-    say("call ended: " + why);
-    code = ok ? 0 : 1;
-    asio::post(io, [&io] { io.stop(); });
-  };
-  options.call_options.partner = options.call_options.partner.empty() ? "peer" : options.call_options.partner;
-  Call call(io, options.configuration, options.host, options.call_options, hooks);
+  OfflineCall offline(io, options);
+  auto& call = offline.call();
   call.open_chat();
   auto offer = call.pc().create_offer();
   if (!offer) return complain(offer.error()), 1;
   if (auto set = call.pc().set_local_description(call.now(), *offer); !set) return complain(set.error()), 1;
-  if (auto started = call.start(); !started) return complain(started.error()), 1;
-  wait_for_gathering(io, call, gathered);
-  const auto local = call.pc().local_description();
-  if (auto written = write_file(options.out, description_json(*local, candidates, "0")); !written) {
-    return complain(written.error()), 1;
-  }
+  if (auto published = offline.publish(options.out); !published) return complain(published.error()), 1;
   say("wrote the offer to " + options.out + "; waiting for `peerhub-cli accept --in <answer file>`");
 
   // The control socket: one connection brings the answer file's text.
@@ -171,9 +202,7 @@ int run_offer(asio::io_context& io, OfflineOptions options) {
       } else if (auto set = call.pc().set_remote_description(call.now(), parsed->description); !set) {
         reply = "error: " + set.error();
       } else {
-        for (const auto& [c, mid] : parsed->candidates)
-          (void)call.pc().add_ice_candidate(call.now(), c, mid);
-        (void)call.pc().add_ice_candidate(call.now(), "", "0");
+        offline.add_remote_candidates(*parsed);
         reply = "ok";
         say("answer accepted");
         acceptor.close();
@@ -197,7 +226,7 @@ int run_offer(asio::io_context& io, OfflineOptions options) {
   acceptor.async_accept(peer_socket, [&](const boost::system::error_code& ec) {
     if (!ec) read_more();
   });
-  run_call(io, call, code);
+  const int code = offline.run();
   ::unlink(path.c_str());
   return code;
 }
@@ -207,37 +236,19 @@ int run_answer(asio::io_context& io, OfflineOptions options) {
   if (!text) return complain(text.error()), 1;
   auto parsed = parse_description_file(*text, options.in, peer::SdpType::offer);
   if (!parsed) return complain(parsed.error()), 1;
-  int code = 0;
-  bool gathered = false;
-  std::vector<std::string> candidates;
-  CallHooks hooks;
-  hooks.on_candidate = [&](const std::string& c, const std::string&) { candidates.push_back(c); };
-  hooks.on_gathered = [&] { gathered = true; };
-  hooks.on_end = [&](bool ok, const std::string& why, bool) {
-    say("call ended: " + why);
-    code = ok ? 0 : 1;
-    asio::post(io, [&io] { io.stop(); });
-  };
-  options.call_options.partner = options.call_options.partner.empty() ? "peer" : options.call_options.partner;
-  Call call(io, options.configuration, options.host, options.call_options, hooks);
+  OfflineCall offline(io, options);
+  auto& call = offline.call();
   if (auto set = call.pc().set_remote_description(call.now(), parsed->description); !set) {
     return complain(options.in + ": " + set.error()), 1;
   }
   auto answer = call.pc().create_answer();
   if (!answer) return complain(answer.error()), 1;
   if (auto set = call.pc().set_local_description(call.now(), *answer); !set) return complain(set.error()), 1;
-  for (const auto& [c, mid] : parsed->candidates)
-    (void)call.pc().add_ice_candidate(call.now(), c, mid);
-  (void)call.pc().add_ice_candidate(call.now(), "", "0");
-  if (auto started = call.start(); !started) return complain(started.error()), 1;
-  wait_for_gathering(io, call, gathered);
-  const auto local = call.pc().local_description();
-  if (auto written = write_file(options.out, description_json(*local, candidates, "0")); !written) {
-    return complain(written.error()), 1;
-  }
+  offline.add_remote_candidates(*parsed);
+  if (auto published = offline.publish(options.out); !published) return complain(published.error()), 1;
   say("wrote the answer to " + options.out + "; run `peerhub-cli accept --in " + options.out +
       "` beside the offer");
-  return run_call(io, call, code);
+  return offline.run();
 }
 
 int run_accept(OfflineOptions options) {

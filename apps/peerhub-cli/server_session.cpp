@@ -198,10 +198,7 @@ void ServerSession::on_offer(const std::string& from, const json::object& m) {
   auto applied = pc.set_local_description(call_->now(), *answer);
   if (!applied) return complain(applied.error());
   send({{"type", "answer"}, {"name", from}, {"answer", {{"type", "answer"}, {"sdp", answer->sdp}}}});
-  for (auto& c : early_candidates_)
-    on_candidate(from, c);
-  early_candidates_.clear();
-  call_->flush();
+  remote_applied(from);
 }
 
 void ServerSession::on_answer(const std::string& from, const json::object& m) {
@@ -216,7 +213,13 @@ void ServerSession::on_answer(const std::string& from, const json::object& m) {
     return end_call(false, set.error(), false);
   }
   say(from + " answered");
-  for (auto& c : early_candidates_)
+  remote_applied(from);
+}
+
+// The remote description is in: candidates that came before it are added now, in order.
+void ServerSession::remote_applied(const std::string& from) {
+  has_remote_ = true;
+  for (const auto& c : early_candidates_)
     on_candidate(from, c);
   early_candidates_.clear();
   call_->flush();
@@ -224,6 +227,12 @@ void ServerSession::on_answer(const std::string& from, const json::object& m) {
 
 void ServerSession::on_candidate(const std::string& from, const json::object& m) {
   if (!call_ || from != partner_) return;
+  // Trickled candidates can overtake the description they belong to (the server relays both in order, but the
+  // offer waits here until the call is answered): kept, bounded, until it is applied.
+  if (!has_remote_) {
+    if (early_candidates_.size() < kMaxEarlyCandidates) early_candidates_.push_back(m);
+    return;
+  }
   json::value storage;
   const auto* c = object_of(m, "candidate", storage);
   std::string candidate;
@@ -233,13 +242,7 @@ void ServerSession::on_candidate(const std::string& from, const json::object& m)
     mid = text_of(*c, "sdpMid");
   }
   auto added = call_->pc().add_ice_candidate(call_->now(), candidate, mid);
-  if (!added) {
-    if (added.error() == "a candidate came before the remote description" && early_candidates_.size() < 200) {
-      early_candidates_.push_back(m);
-      return;
-    }
-    complain("a candidate from " + from + " was not used: " + added.error());
-  }
+  if (!added) complain("a candidate from " + from + " was not used: " + added.error());
   call_->flush();
 }
 
@@ -264,6 +267,7 @@ void ServerSession::end_call(bool ok, const std::string& why, bool by_remote) {
   if (!by_remote && !left_) send({{"type", "leave"}, {"name", partner_}});
   call_.reset();
   early_candidates_.clear();
+  has_remote_ = false;
   last_partner_ = partner_;
   partner_.clear();
   left_ = false;

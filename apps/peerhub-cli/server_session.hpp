@@ -43,6 +43,7 @@ class ServerSession {
   void on_leave(const std::string& from, const boost::json::object& message);
   void start_call(const std::string& partner, bool caller);
   void end_call(bool ok, const std::string& why, bool by_remote);
+  void remote_applied(const std::string& from);
   void leave(const std::string& why);
   void send(boost::json::object message);
   void finish(int code);
@@ -56,7 +57,9 @@ class ServerSession {
   std::string partner_;
   std::string last_partner_;  // of the call that just ended, to name them when their "leave" comes late
   bool left_ = false;         // "leave" was sent (or received) for the current call
-  std::vector<boost::json::object> early_candidates_;
+  static constexpr std::size_t kMaxEarlyCandidates = 200;
+  std::vector<boost::json::object> early_candidates_;  // before the call's remote description
+  bool has_remote_ = false;
   int exit_code_ = 0;
   bool done_ = false;
 };
