@@ -3,9 +3,9 @@
 #include <netdb.h>
 
 #include <boost/json.hpp>
-#include <charconv>
 #include <cstring>
 
+#include "common/host_port.hpp"
 #include "net/turn_sockaddr.hpp"
 
 namespace peerhub::cli {
@@ -44,25 +44,10 @@ Result<void> add_ice_url(std::string_view url, std::string_view username, std::s
       return Error{"unknown ICE server URL parameters: " + std::string(params)};
     rest = rest.substr(0, query);
   }
-  std::string host;
-  std::uint16_t port = 3478;
-  std::string_view port_text;
-  if (rest.starts_with('[')) {
-    const auto close = rest.find(']');
-    if (close == std::string_view::npos) return Error{"unclosed '[' in " + std::string(url)};
-    host = std::string(rest.substr(1, close - 1));
-    if (close + 1 < rest.size() && rest[close + 1] == ':') port_text = rest.substr(close + 2);
-  } else {
-    const auto c = rest.rfind(':');
-    host = std::string(rest.substr(0, c));
-    if (c != std::string_view::npos) port_text = rest.substr(c + 1);
-  }
-  if (!port_text.empty()) {
-    const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (ec != std::errc() || end != port_text.data() + port_text.size() || port == 0) {
-      return Error{"bad port in " + std::string(url)};
-    }
-  }
+  const auto split = split_host_port(rest);
+  if (!split.error.empty()) return Error{split.error + " in " + std::string(url)};
+  const std::string& host = split.host;
+  const std::uint16_t port = split.port.value_or(3478);  // RFC 7064 §3.1 / RFC 7065 §3.1: the default port
   const auto address = resolve(host, port);
   if (!address) return Error{"cannot resolve \"" + host + "\" (from " + std::string(url) + ")"};
   if (scheme == "stun") {

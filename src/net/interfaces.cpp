@@ -1,5 +1,7 @@
 #include "net/interfaces.hpp"
 
+#include "net/turn_sockaddr.hpp"
+
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -17,14 +19,9 @@ struct Range {
   unsigned prefix = 0;
 };
 
-std::optional<stun::Address> parse_ip(const std::string& text) {
-  if (text.find(':') != std::string::npos) return stun::Address::parse("[" + text + "]:0");
-  return stun::Address::parse(text + ":0");
-}
-
 std::optional<Range> parse_range(const std::string& entry) {
   const auto slash = entry.find('/');
-  const auto ip = parse_ip(entry.substr(0, slash));
+  const auto ip = stun_address(entry.substr(0, slash), 0);
   if (!ip) return std::nullopt;
   const unsigned bits = ip->family == stun::Family::ipv4 ? 32 : 128;
   unsigned prefix = bits;

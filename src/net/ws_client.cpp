@@ -1,6 +1,7 @@
 #include "net/ws_client.hpp"
 
-#include <charconv>
+#include "common/host_port.hpp"
+
 #include <deque>
 #include <utility>
 
@@ -37,41 +38,13 @@ WsUrlParse parse_ws_url(std::string_view text) {
   const auto slash = rest.find('/');
   std::string_view authority = rest.substr(0, slash);
   if (slash != std::string_view::npos) out.url.target = std::string(rest.substr(slash));
-  std::string_view port;
-  if (authority.starts_with('[')) {  // [v6]:port
-    const auto close = authority.find(']');
-    if (close == std::string_view::npos) {
-      out.error = "unclosed '[' in the server URL";
-      return out;
-    }
-    out.url.host = std::string(authority.substr(1, close - 1));
-    if (close + 1 < authority.size()) {
-      if (authority[close + 1] != ':') {
-        out.error = "expected ':' after ']' in the server URL";
-        return out;
-      }
-      port = authority.substr(close + 2);
-    }
-  } else {
-    const auto colon = authority.rfind(':');
-    out.url.host = std::string(authority.substr(0, colon));
-    if (colon != std::string_view::npos) port = authority.substr(colon + 1);
-  }
-  if (out.url.host.empty()) {
-    out.error = "the server URL has no host";
+  const auto split = split_host_port(authority);
+  if (!split.error.empty()) {
+    out.error = split.error + " in the server URL";
     return out;
   }
-  if (port.empty()) {
-    out.url.port = out.url.tls ? "443" : "80";
-  } else {
-    unsigned value = 0;
-    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) {
-      out.error = "bad port \"" + std::string(port) + "\" in the server URL";
-      return out;
-    }
-    out.url.port = std::string(port);
-  }
+  out.url.host = split.host;
+  out.url.port = split.port ? std::to_string(*split.port) : out.url.tls ? "443" : "80";
   return out;
 }
 
