@@ -21,7 +21,7 @@ void Outbox::push(const void* data, std::size_t size) {
     return;
   }
   const auto* bytes = static_cast<const std::uint8_t*>(data);
-  packets_.emplace_back(bytes, bytes + size);
+  stamp_checksum(packets_.emplace_back(bytes, bytes + size));
 }
 
 bool Outbox::pop(std::vector<std::uint8_t>& out) {
@@ -45,6 +45,9 @@ UsrsctpLibrary& UsrsctpLibrary::instance() {
 UsrsctpLibrary::UsrsctpLibrary() {
   // UDP encapsulation port 0: usrsctp opens no socket of its own; packets go only through conn_output.
   usrsctp_init_nothreads(0, &UsrsctpLibrary::conn_output, nullptr);
+  // The checksum as the "offload" usrsctp knows from network cards: it neither checks received packets nor
+  // fills in sent ones; Outbox::push stamps them (crc32c.hpp says why receiving needs no check inside DTLS).
+  usrsctp_enable_crc32c_offload();
 
   // RFC 8831 §6.2: SCTP over DTLS needs partial reliability (RFC 3758) and stream reset (RFC 6525). ECN has
   // no meaning inside DTLS over UDP (the IP header is not SCTP's), so it is off, as in browsers.
@@ -122,14 +125,6 @@ void UsrsctpLibrary::advance_timers(TimePoint now) {
   const auto ms = std::min<std::int64_t>(elapsed.count(), std::numeric_limits<std::uint32_t>::max());
   tick_at_ += std::chrono::milliseconds(ms);
   usrsctp_handle_timers(static_cast<std::uint32_t>(ms));
-}
-
-void stamp_checksum(std::span<std::uint8_t> packet) {
-  if (packet.size() < 12) return;
-  std::memset(packet.data() + 8, 0, 4);
-  // usrsctp returns the value in the byte order the header stores it in.
-  const std::uint32_t crc = usrsctp_crc32c(packet.data(), packet.size());
-  std::memcpy(packet.data() + 8, &crc, 4);
 }
 
 }  // namespace peerhub::sctp

@@ -11,7 +11,8 @@
 //   memory.
 // - Outgoing packets: conn_output runs synchronously inside whatever usrsctp call produced the packet (on the
 //   caller's thread) and only appends to the association's outbox (bounded; a full outbox drops the packet
-//   like a full network queue would, and SCTP retransmits).
+//   like a full network queue would, and SCTP retransmits), stamping the CRC32c that usrsctp leaves to us
+//   (crc32c.hpp).
 // - Timers: usrsctp keeps ONE tick counter for all associations; usrsctp_handle_timers(ms) moves it. Every
 //   association passes its `now` to advance_timers(), which moves the shared tick by the time elapsed since
 //   the last call from ANY association (whole milliseconds; the remainder is kept), so N associations driven
@@ -34,6 +35,7 @@
 #include <vector>
 
 #include "common/clock.hpp"
+#include "sctp/crc32c.hpp"
 
 namespace peerhub::sctp {
 
@@ -81,9 +83,5 @@ class UsrsctpLibrary {
   bool tick_started_ = false;
   TimePoint tick_at_{};
 };
-
-// RFC 9260 §6.8: writes the CRC32c of an SCTP packet into its checksum field (bytes 8..11). usrsctp drops
-// packets whose checksum is wrong; tests and the fuzz target use this to build packets it will look at.
-void stamp_checksum(std::span<std::uint8_t> packet);
 
 }  // namespace peerhub::sctp
