@@ -19,11 +19,25 @@ median() {
 # of FIELD in KEY), with the ratio and whether CHECK holds. WIDTHS: "label value target" column widths. CHECK is
 # an awk condition on p (peerhub), ref (the reference) and r (p/ref); TARGET "-" means none.
 compare_row() {
-  local widths=($1) p ref
+  compare_row_refs "$@"
+}
+
+# compare_row_refs WIDTHS "REF1 REF2 ..." LABEL KEY FIELD TARGET CHECK: as compare_row, with a value column for
+# each reference and then a ratio column (peerhub / it) for each; CHECK's ref and r are against the first.
+compare_row_refs() {
+  local widths=($1) refs=($2) p values="" name
   p=$(median peerhub "$4" "$5")
-  ref=$(median "$2" "$4" "$5")
-  awk -v l="$3" -v p="$p" -v ref="$ref" -v t="$6" -v wl="${widths[0]}" -v wv="${widths[1]}" -v wt="${widths[2]}" "BEGIN {
+  for name in "${refs[@]}"; do values+="$(median "$name" "$4" "$5") "; done
+  awk -v l="$3" -v p="$p" -v values="$values" -v t="$6" -v wl="${widths[0]}" -v wv="${widths[1]}" \
+    -v wt="${widths[2]}" "BEGIN {
+    n = split(values, v, \" \"); ref = v[1];
+    line = sprintf(\"| %-*s | %*s |\", wl, l, wv, p);
+    for (i = 1; i <= n; i++) line = line sprintf(\" %*s |\", wv, v[i]);
+    for (i = 1; i <= n; i++) {
+      q = (p != \"-\" && v[i] != \"-\" && v[i] + 0 != 0) ? sprintf(\"%.2fx\", p / v[i]) : \"-\";
+      line = line sprintf(\" %7s |\", q);
+    }
     r = (p != \"-\" && ref != \"-\" && ref + 0 != 0) ? p / ref : \"\";
     ok = (t == \"-\") ? \"-\" : (p == \"-\" || p < 0) ? \"n/a\" : (($7) ? \"yes\" : \"NO\");
-    printf \"| %-*s | %*s | %*s | %7s | %-*s | %-4s |\n\", wl, l, wv, p, wv, ref, (r == \"\" ? \"-\" : sprintf(\"%.2fx\", r)), wt, t, ok }"
+    printf \"%s %-*s | %-4s |\\n\", line, wt, t, ok }"
 }

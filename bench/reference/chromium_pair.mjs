@@ -21,7 +21,7 @@ import { chromium } from 'playwright-core';
 const setups = Number(process.argv[2] ?? 50);
 const bytes = Number(process.argv[3] ?? 256 * 1024 * 1024);
 const setupTimeoutMs = 10000;
-const transferTimeoutMs = 150000;
+const transferTimeoutMs = 20000 + bytes / 4096; // 20 s plus 1 s per 4 MiB (run.sh stops a side after 60 s plus that)
 const maxSetupFailures = 3;
 
 // Playwright's own --disable-features list (playwright-core 1.65.1), repeated because Chromium keeps only the last

@@ -21,7 +21,7 @@ const messageSize = 64 * 1024;
 const highWater = 4 * 1024 * 1024;
 const lowWater = 1024 * 1024;
 const setupTimeoutMs = 10000;
-const transferTimeoutMs = 150000;
+const transferTimeoutMs = 20000 + bytes / 4096; // 20 s plus 1 s per 4 MiB (run.sh stops a side after 60 s plus that)
 const maxSetupFailures = 3;
 
 nodeDataChannel.initLogger('Error', (level, message) => process.stderr.write(`offerer: ${message}\n`));
