@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "common/log.hpp"
+#include "net/turn_client_stream.hpp"
 #include "net/turn_sockaddr.hpp"
 
 namespace peerhub::net {
@@ -108,6 +109,10 @@ void PeerHost::flush() {
     bool moved = false;
     while (auto transmit = pc_.poll_transmit()) {
       moved = true;
+      if (transmit->turn_stream) {
+        send_turn_stream(std::move(*transmit));
+        continue;
+      }
       for (auto& s : sockets_) {
         if (s->id == transmit->base_id) {
           (void)send_or_keep(*s, std::move(transmit->bytes), transmit->destination);
@@ -191,6 +196,9 @@ void PeerHost::close() {
   timer_.cancel();
   for (auto& s : sockets_) {
     if (s->watcher) s->watcher->cancel();
+  }
+  for (auto& stream : turn_streams_) {
+    if (stream) stream->close();
   }
 }
 

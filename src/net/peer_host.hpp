@@ -2,6 +2,8 @@
 // steady clock, and one timer, on the caller's io_context (one thread). The PeerConnection stays sans-IO;
 // this is the only place its packets touch the network.
 //
+// TURN servers over TCP get one TCP connection each (net/turn_client_stream.hpp), opened on first use.
+//
 // Use: make a PeerHost, start() it (binds the sockets and announces them), call pc() for signaling and data
 // channels, then flush() after every such call so that what the call produced is sent and its events
 // delivered. Datagrams and timers flush by themselves. Events go to the callback given to start().
@@ -23,6 +25,8 @@
 #include "peer/peer_connection.hpp"
 
 namespace peerhub::net {
+
+class TurnClientStream;
 
 struct PeerHostOptions {
   InterfaceFilter interfaces;
@@ -67,12 +71,17 @@ class PeerHost {
   void wait_writable(Socket& socket);
   void read_all(Socket& socket);
   void arm_timer();
+  // turn_client_stream.hpp: a Transmit for a TURN server over TCP, on that server's connection.
+  void send_turn_stream(ice::Transmit&& transmit);
 
   boost::asio::io_context& io_;
   peer::PeerConnection pc_;
   PeerHostOptions options_;
   OnEvent on_event_;
   std::vector<std::unique_ptr<Socket>> sockets_;
+  // By Configuration::turn_servers index, opened on first use; a closed one stays (closed) and is not
+  // reopened.
+  std::vector<std::unique_ptr<TurnClientStream>> turn_streams_;
   boost::asio::steady_timer timer_;
   std::optional<TimePoint> armed_;
   std::vector<std::uint8_t> buffer_;

@@ -8,6 +8,17 @@
 //   datagram a socket receives goes to handle_datagram(now, base_id, from, bytes).
 // - After every call, drain poll_transmit() (send `bytes` from socket `base_id` to `destination`) and
 //   poll_event(), then arm one timer at next_timeout() and call handle_timeout(now) when it fires.
+// - TURN over TCP (a TurnServer with `tcp`): a Transmit whose `turn_stream` is set is not a datagram. Its
+//   `bytes` are one or more whole STUN / ChannelData frames for the TCP connection to
+//   Configuration::turn_servers[*turn_stream] (`destination` is that server). The shell opens that connection
+//   on the first such Transmit (one per index, never reopened once it closed), writes the bytes in order,
+//   cuts what it reads into frames with stun::next_frame() (stun/framing.hpp) and passes each whole frame to
+//   handle_turn_stream(now, index, frame). When the connection cannot be opened, ends, errs, or carries bytes
+//   that are no frame, the shell closes it and calls turn_stream_closed(now, index) once: the relayed
+//   candidate over it is gone (ICE moves to another pair if it has one). Transmits for an index whose
+//   connection is closed are dropped. After close(), the last Transmits (the allocation's Refresh with
+//   lifetime 0) go out like any other, then the shell closes every connection; a server also ends the
+//   allocation of a connection that closes (RFC 8656 §3.1).
 // - Signaling is the caller's: send what create_offer()/create_answer() give and every LocalCandidate event;
 //   pass what the other side sends to set_remote_description() and add_ice_candidate().
 //
@@ -48,7 +59,7 @@ struct Description {
 
 struct TurnServer {
   stun::Address address;
-  bool tcp = false;
+  bool tcp = false;  // over a TCP connection the shell opens (turn_stream, above) instead of the UDP sockets
   std::string username;
   std::string password;
 };
@@ -158,6 +169,10 @@ class PeerConnection {
   void add_local_base(TimePoint now, const ice::LocalBase& base);
   void handle_datagram(TimePoint now, std::uint32_t base_id, const stun::Address& from,
                        std::span<const std::uint8_t> bytes);
+  // One whole frame read from the TCP connection to Configuration::turn_servers[server] (see above).
+  void handle_turn_stream(TimePoint now, std::size_t server, std::span<const std::uint8_t> frame);
+  // That connection is gone, or could not be opened.
+  void turn_stream_closed(TimePoint now, std::size_t server);
   void handle_timeout(TimePoint now);
   std::optional<ice::Transmit> poll_transmit();
   std::optional<Event> poll_event();

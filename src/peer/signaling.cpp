@@ -45,10 +45,10 @@ ice::Agent& PeerConnection::Impl::ensure_ice(ice::Role role) {
     c.role = role;
     c.stun_servers = config.stun_servers;
     c.relay_only = config.relay_only;
-    // TURN over UDP; TURN over TCP needs the shell to carry ICE's turn_stream transmits, which PeerHost does
-    // not do yet.
+    // One for one, so that a Transmit's turn_stream is also an index into Configuration::turn_servers.
     for (const auto& t : config.turn_servers) {
-      if (!t.tcp) c.turn_servers.push_back({t.address, ice::Transport::udp, t.username, t.password});
+      c.turn_servers.push_back(
+          {t.address, t.tcp ? ice::Transport::tcp : ice::Transport::udp, t.username, t.password});
     }
     c.random = config.random;
     // A window of SCTP packets can leave in one go; they wait here until the shell takes them.

@@ -44,6 +44,23 @@ void PeerConnection::handle_datagram(TimePoint now, std::uint32_t base_id, const
   s.pump(now);
 }
 
+void PeerConnection::handle_turn_stream(TimePoint now, std::size_t server,
+                                        std::span<const std::uint8_t> frame) {
+  auto& s = *impl_;
+  if (!s.ice || s.state == ConnectionState::closed) return;
+  // What a peer sent through the relay comes out unwrapped, and is demultiplexed as a datagram's would be.
+  const auto received = s.ice->handle_turn_stream(now, server, frame);
+  if (received.kind == ice::Received::Kind::data) s.handle_application(now, received.data);
+  s.pump(now);
+}
+
+void PeerConnection::turn_stream_closed(TimePoint now, std::size_t server) {
+  auto& s = *impl_;
+  if (!s.ice) return;
+  s.ice->turn_stream_closed(now, server);
+  s.pump(now);
+}
+
 void PeerConnection::Impl::handle_application(TimePoint now, std::span<const std::uint8_t> bytes) {
   // RFC 7983: after ICE's STUN, only DTLS is expected on a data channel transport; media comes with the SFU.
   if (classify(bytes) != PacketKind::dtls) return;

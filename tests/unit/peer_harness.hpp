@@ -1,18 +1,26 @@
 // Two PeerConnections in one process on a virtual clock, with datagrams passed by hand through a small
 // network that can lose, duplicate, delay and reorder them (seeded, so every run is the same). Signaling is
-// passed by hand too: each side's candidates go to the other as they come.
+// passed by hand too: each side's candidates go to the other as they come. Optionally peerhub's TURN server
+// core sits in the network (add_turn_server), reached over UDP or over one TCP connection per side and server
+// (turn_stream transmits: in order, never lost, cut into frames as a shell would).
 #pragma once
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <functional>
 #include <map>
+#include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "common/overloaded.hpp"
 #include "peer/peer_connection.hpp"
+#include "stun/framing.hpp"
+#include "turn/server.hpp"
 
 namespace peerhub::peer::test {
 
@@ -24,8 +32,8 @@ struct NetworkConditions {
 };
 
 struct Side {
-  explicit Side(std::string name_, stun::Address address_)
-      : name(std::move(name_)), address(address_), pc(configuration(), std::chrono::system_clock::now()) {}
+  Side(std::string name_, stun::Address address_, Configuration c = configuration())
+      : name(std::move(name_)), address(address_), pc(std::move(c), std::chrono::system_clock::now()) {}
 
   static Configuration configuration() {
     Configuration c;
@@ -45,11 +53,39 @@ struct Side {
 
 class Harness {
  public:
-  explicit Harness(NetworkConditions conditions = {}, unsigned seed = 7)
+  explicit Harness(NetworkConditions conditions = {}, unsigned seed = 7,
+                   const Configuration& both = Side::configuration())
       : conditions_(conditions),
         rng_(seed),
-        a_("a", *stun::Address::parse("10.0.0.1:50001")),
-        b_("b", *stun::Address::parse("10.0.0.2:50002")) {}
+        a_("a", *stun::Address::parse("10.0.0.1:50001"), both),
+        b_("b", *stun::Address::parse("10.0.0.2:50002"), both) {}
+
+  // peerhub's TURN server core at `address` (UDP and TCP), user "user" / "pass", relays on its IP from port
+  // 50000, private peers allowed. Name it in the sides' Configuration (the Harness constructor's `both`).
+  void add_turn_server(const stun::Address& address) {
+    turn_address_ = address;
+    turn::ServerConfig c;
+    c.users = {{"user", "pass"}};
+    c.peers.allow_loopback = true;
+    turn_host_ = std::make_unique<TurnHost>(*this);
+    static const std::array<std::uint8_t, 32> kKey{1, 2, 3};
+    turn_shared_ = std::make_unique<turn::SharedState>(kKey);
+    turn_ = std::make_unique<turn::Server>(c, *turn_host_, *turn_shared_);
+    next_turn_tick_ = now_;
+  }
+  turn::Server* turn_server() { return turn_.get(); }
+  // The TCP connection of `side` for its Configuration::turn_servers[index] ends (the server closes it).
+  void cut_turn_stream(Side& side, std::size_t index) {
+    const auto it = streams_.find(stream_key(side, index));
+    if (it == streams_.end() || it->second.cut) return;
+    it->second.cut = true;
+    turn_->on_connection_closed(turn::FiveTuple{it->second.client, *turn_address_, turn::Transport::tcp},
+                                turn_now());
+    side.pc.turn_stream_closed(now_, index);
+    drain();
+  }
+  // Frames each side wrote to a TURN server's TCP connection.
+  std::size_t stream_frames() const { return stream_frames_; }
 
   Side& a() { return a_; }
   Side& b() { return b_; }
@@ -94,8 +130,10 @@ class Harness {
       consider(a_.pc.next_timeout());
       consider(b_.pc.next_timeout());
       if (!in_flight_.empty()) consider(in_flight_.begin()->first);
+      if (turn_) consider(next_turn_tick_);
       if (!next || *next > end) next = end;
       if (*next > now_) now_ = *next;
+      if (turn_ && next_turn_tick_ <= now_) next_turn_tick_ = turn_->on_tick(turn_now());
       deliver();
       for (Side* s : {&a_, &b_}) {
         const auto t = s->pc.next_timeout();
@@ -118,7 +156,7 @@ class Harness {
         Side& other = s == &a_ ? b_ : a_;
         while (auto t = s->pc.poll_transmit()) {
           moved = true;
-          send(*t);
+          send(*s, *t);
         }
         while (auto e = s->pc.poll_event()) {
           moved = true;
@@ -134,9 +172,78 @@ class Harness {
     stun::Address from;
     stun::Address to;
     std::vector<std::uint8_t> bytes;
+    // Frames on a side's TCP connection to the TURN server.
+    Side* stream_side = nullptr;
+    std::size_t stream_index = 0;
+    bool to_server = false;
+  };
+  struct Stream {
+    Side* side = nullptr;
+    std::size_t index = 0;
+    stun::Address client;  // the side's end of the connection, as the server sees it
+    bool cut = false;
   };
 
-  void send(ice::Transmit& t) {
+  // The TURN core's view of the network.
+  struct TurnHost : turn::Host {
+    explicit TurnHost(Harness& h) : harness(h) {}
+    Harness& harness;
+    std::map<turn::RelayId, stun::Address> relays;
+    std::uint16_t next_port = 50000;
+    void send_to_client(const turn::FiveTuple& to, std::span<const std::uint8_t> bytes) override {
+      std::vector<std::uint8_t> copy(bytes.begin(), bytes.end());
+      if (to.transport == turn::Transport::udp) {
+        harness.send_datagram(Datagram{to.server, to.client, std::move(copy)});
+        return;
+      }
+      for (auto& [key, stream] : harness.streams_)
+        if (stream.client == to.client && !stream.cut)
+          harness.in_flight_.emplace(
+              harness.now_ + harness.conditions_.delay,
+              Datagram{to.server, to.client, std::move(copy), stream.side, stream.index, false});
+    }
+    void send_to_peer(turn::RelayId relay, const stun::Address& peer,
+                      std::span<const std::uint8_t> bytes) override {
+      harness.send_datagram(Datagram{relays.at(relay), peer, {bytes.begin(), bytes.end()}});
+    }
+    std::optional<turn::Relay> open_relay(stun::Family, const turn::PortRequest&) override {
+      stun::Address a = *harness.turn_address_;
+      a.port = next_port++;
+      relays[a.port] = a;
+      return turn::Relay{a.port, a};
+    }
+    void close_relay(turn::RelayId relay) override { relays.erase(relay); }
+  };
+
+  turn::Now turn_now() const {
+    return turn::Now{
+        now_,
+        1'700'000'000 + std::chrono::duration_cast<std::chrono::seconds>(now_.time_since_epoch()).count()};
+  }
+  std::string stream_key(Side& side, std::size_t index) const {
+    return side.name + "/" + std::to_string(index);
+  }
+
+  void send(Side& side, ice::Transmit& t) {
+    if (t.turn_stream) {
+      // TCP: in order (one fixed delay), never lost, nothing once the connection is cut.
+      if (!turn_) return;
+      auto it = streams_.find(stream_key(side, *t.turn_stream));
+      if (it == streams_.end()) {
+        const auto client =
+            stun::Address::v4({172, 16, 0, static_cast<std::uint8_t>(streams_.size() + 1)}, 40000);
+        it = streams_.emplace(stream_key(side, *t.turn_stream), Stream{&side, *t.turn_stream, client}).first;
+      }
+      if (it->second.cut) return;
+      ++stream_frames_;
+      in_flight_.emplace(now_ + conditions_.delay,
+                         Datagram{it->second.client, t.destination, t.bytes, &side, *t.turn_stream, true});
+      return;
+    }
+    send_datagram(Datagram{t.source, t.destination, t.bytes});
+  }
+
+  void send_datagram(Datagram d) {
     std::uniform_real_distribution<double> unit(0.0, 1.0);
     if (unit(rng_) < conditions_.loss) {
       ++dropped_;
@@ -149,7 +256,7 @@ class Harness {
         std::uniform_int_distribution<long> extra(0, conditions_.jitter.count());
         delay += std::chrono::microseconds(extra(rng_));
       }
-      in_flight_.emplace(now_ + delay, Datagram{t.source, t.destination, t.bytes});
+      in_flight_.emplace(now_ + delay, d);
     }
   }
 
@@ -157,10 +264,44 @@ class Harness {
     while (!in_flight_.empty() && in_flight_.begin()->first <= now_) {
       auto node = in_flight_.extract(in_flight_.begin());
       Datagram& d = node.mapped();
+      if (d.stream_side != nullptr) {
+        deliver_stream(d);
+        continue;
+      }
+      if (turn_ && d.to == *turn_address_) {
+        turn_->on_client_data(turn::FiveTuple{d.from, d.to, turn::Transport::udp}, d.bytes, turn_now());
+        continue;
+      }
+      if (turn_) {
+        if (const auto r = std::find_if(turn_host_->relays.begin(), turn_host_->relays.end(),
+                                        [&](const auto& relay) { return relay.second == d.to; });
+            r != turn_host_->relays.end()) {
+          turn_->on_peer_data(r->first, d.from, d.bytes, turn_now());
+          continue;
+        }
+      }
       Side* to = d.to == a_.address ? &a_ : d.to == b_.address ? &b_ : nullptr;
       if (to == nullptr) continue;
       ++delivered_;
       to->pc.handle_datagram(now_, 1, d.from, d.bytes);
+    }
+  }
+
+  void deliver_stream(const Datagram& d) {
+    const auto it = streams_.find(stream_key(*d.stream_side, d.stream_index));
+    if (it == streams_.end() || it->second.cut) return;
+    if (d.to_server) {
+      turn_->on_client_data(turn::FiveTuple{d.from, d.to, turn::Transport::tcp}, d.bytes, turn_now());
+      return;
+    }
+    // What the server wrote, cut into frames as the shell does.
+    std::span<const std::uint8_t> rest(d.bytes);
+    while (!rest.empty()) {
+      const stun::Frame f = stun::next_frame(rest);
+      ASSERT_TRUE(f.kind == stun::FrameKind::stun || f.kind == stun::FrameKind::channel_data);
+      ASSERT_LE(f.size, rest.size());
+      d.stream_side->pc.handle_turn_stream(now_, d.stream_index, rest.first(f.size));
+      rest = rest.subspan(f.size);
     }
   }
 
@@ -191,6 +332,13 @@ class Harness {
   std::multimap<TimePoint, Datagram> in_flight_;
   std::size_t delivered_ = 0;
   std::size_t dropped_ = 0;
+  std::optional<stun::Address> turn_address_;
+  std::unique_ptr<TurnHost> turn_host_;
+  std::unique_ptr<turn::SharedState> turn_shared_;
+  std::unique_ptr<turn::Server> turn_;
+  TimePoint next_turn_tick_{};
+  std::map<std::string, Stream> streams_;
+  std::size_t stream_frames_ = 0;
 };
 
 }  // namespace peerhub::peer::test

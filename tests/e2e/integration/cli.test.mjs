@@ -3,10 +3,11 @@
 // get words and an exit code.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { startCli } from '../lib/cli.mjs';
+import { closeAll, loginV1 } from '../lib/client.mjs';
 import { serverFor, tempDir } from '../lib/server.mjs';
 
 const sha256 = (b) => createHash('sha256').update(b).digest('hex');
@@ -55,6 +56,50 @@ test('relay-only through peerhub\'s TURN: both ends use relayed candidates and a
   const metrics = await (await fetch(`${server.url}/metrics`)).text();
   const relayed = /peerhub_turn_relayed_packets_total\S*\s+(\d+)/.exec(metrics);
   assert.ok(relayed && Number(relayed[1]) > 1000, `relayed packets in /metrics: ${relayed?.[1]}`);
+});
+
+test('relay-only with TURN over TCP alone: the login names one turn:…?transport=tcp URL and a file arrives through it', async (t) => {
+  const folder = tempDir();
+  t.after(folder.remove);
+  // The TURN server is a peerhub of its own (long-term user), so that the signaling server's login answer can
+  // name its TCP URL and nothing else (a server with TURN on adds its UDP and TCP URLs to every login).
+  const relay = await serverFor(t, { args: ['--turn-user', 'tcpuser:tcppass'] });
+  const turnAddr = /listening service=turn addr=(\S+)/.exec(relay.stderr())[1];
+  const config = path.join(folder.dir, 'signaling.toml');
+  writeFileSync(config, `[[signaling.ice_servers]]\nurls = ["turn:${turnAddr}?transport=tcp"]\n` +
+    'username = "tcpuser"\ncredential = "tcppass"\n');
+  const server = await serverFor(t, { args: ['--turn', 'off', '--config', config] });
+  const [probe, login] = await loginV1(server.wsUrl, 'probe');
+  await closeAll(probe);
+  assert.deepEqual(login.iceServers, [{ urls: [`turn:${turnAddr}?transport=tcp`], username: 'tcpuser',
+    credential: 'tcppass' }]);
+
+  const content = randomBytes(2 * 1024 * 1024 + 5);
+  const file = path.join(folder.dir, 'overtcp.bin');
+  writeFileSync(file, content);
+  const inbox = path.join(folder.dir, 'inbox');
+  mkdirSync(inbox);
+  const bob = startCli(['receive', '--relay', '--server', server.wsUrl, '--name', 'tbob', '--dir', inbox, '--count',
+    '1'], { t });
+  await bob.waitLine(/waiting for a call/);
+  const alice = startCli(['send', file, '--relay', '--to', 'tbob', '--server', server.wsUrl, '--name', 'talice'],
+    { t });
+  assert.match(await alice.waitLine(/^\* path /, 30000), /^\* path relay \S+ <-> relay \S+$/);
+  assert.match(await bob.waitLine(/^\* path /, 30000), /^\* path relay \S+ <-> relay \S+$/);
+  await alice.waitLine(new RegExp(`delivered "overtcp\\.bin": ${content.length} bytes, sha256 ${sha256(content)}`), 60000);
+  await bob.waitLine(new RegExp(`received "overtcp\\.bin" .*sha256 ${sha256(content)} verified`));
+  assert.equal(sha256(readFileSync(path.join(inbox, 'overtcp.bin'))), sha256(content));
+  assert.deepEqual(await alice.exited, { code: 0, signal: null });
+  assert.deepEqual(await bob.exited, { code: 0, signal: null });
+
+  // The TURN server saw two TCP connections (one per peer: the login named no UDP server), two allocations,
+  // and relayed the transfer.
+  const metrics = await (await fetch(`${relay.url}/metrics`)).text();
+  const value = (re) => Number(re.exec(metrics)?.[1] ?? NaN);
+  assert.equal(value(/^peerhub_turn_tcp_accepted_total\s+(\d+)/m), 2, metrics);
+  assert.equal(value(/^peerhub_turn_allocations_created_total\s+(\d+)/m), 2, metrics);
+  const toClients = value(/^peerhub_turn_relayed_packets_total\{direction="to-client"\}\s+(\d+)/m);
+  assert.ok(toClients > 1000, `relayed packets to clients in /metrics: ${toClients}`);
 });
 
 test('chat through the server: lines typed on one side are printed on the other, both ways', async (t) => {
