@@ -20,8 +20,11 @@ PeerHost::PeerHost(asio::io_context& io, peer::Configuration configuration, Peer
     : io_(io),
       pc_(std::move(configuration), std::chrono::system_clock::now()),
       options_(std::move(options)),
-      timer_(io),
-      buffer_(65536) {}
+      timer_(io) {
+  sender_.keep_refused([this](int fd, const stun::Address& to, std::span<const std::uint8_t> bytes) {
+    on_refused(fd, to, bytes);
+  });
+}
 
 PeerHost::~PeerHost() {
   *alive_ = false;
@@ -86,18 +89,21 @@ void PeerHost::wait_readable(Socket& socket) {
                              });
 }
 
-// Everything the socket holds (up to a bound per wakeup, so a flood cannot starve the timer), then one flush.
+// Everything the socket holds (up to a bound per wakeup, so a flood cannot starve the timer), read in batches
+// (udp_batch.hpp), then one flush.
 void PeerHost::read_all(Socket& socket) {
   const auto t = now();
-  for (int i = 0; i < 256; ++i) {
-    sockaddr_storage from{};
-    socklen_t from_length = sizeof from;
-    const ssize_t n = ::recvfrom(socket.fd, buffer_.data(), buffer_.size(), MSG_DONTWAIT,
-                                 reinterpret_cast<sockaddr*>(&from), &from_length);
-    if (n < 0) break;  // EAGAIN, or an ICMP error queued on the socket: nothing to read now
-    pc_.handle_datagram(t, socket.id, to_stun(from), {buffer_.data(), static_cast<std::size_t>(n)});
-    // Move what the datagram produced along now: the PeerConnection's queues stay short.
-    if ((i & 15) == 15) flush();
+  for (int batch = 0; batch < 4; ++batch) {
+    const int n = receiver_.receive(socket.fd);
+    // 0: nothing waits; -1: an ICMP error queued on the socket, or another error: nothing to read now.
+    if (n <= 0) break;
+    for (int i = 0; i < n; ++i) {
+      if (receiver_.truncated(i)) continue;  // larger than any path MTU: not ICE, DTLS or TURN of ours
+      pc_.handle_datagram(t, socket.id, receiver_.from(i), receiver_.data(i));
+    }
+    // Move what the batch produced along now: the PeerConnection's queues stay short.
+    flush();
+    if (static_cast<std::size_t>(n) < UdpReceiver::kBatch) break;
   }
   flush();
 }
@@ -115,11 +121,13 @@ void PeerHost::flush() {
       }
       for (auto& s : sockets_) {
         if (s->id == transmit->base_id) {
-          (void)send_or_keep(*s, std::move(transmit->bytes), transmit->destination);
+          send_or_keep(*s, transmit->bytes, transmit->destination);
           break;
         }
       }
     }
+    // One batch (sendmmsg, GSO) for what the round produced; what a full buffer refused is in the backlogs.
+    sender_.flush();
     while (auto event = pc_.poll_event()) {
       moved = true;
       if (on_event_) on_event_(std::move(*event));
@@ -131,23 +139,28 @@ void PeerHost::flush() {
   arm_timer();
 }
 
-namespace {
-// One datagram now; false when the socket's buffer is full (any other error drops it, as the network would).
-bool try_send(int fd, const std::vector<std::uint8_t>& bytes, const stun::Address& to) {
-  sockaddr_storage address{};
-  const socklen_t length = to_sockaddr(to, address);
-  const ssize_t sent = ::sendto(fd, bytes.data(), bytes.size(), MSG_DONTWAIT,
-                                reinterpret_cast<const sockaddr*>(&address), length);
-  return sent >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS);
+void PeerHost::send_or_keep(Socket& socket, std::span<const std::uint8_t> bytes, const stun::Address& to) {
+  // Behind a backlog a datagram waits its turn, so that one flow's datagrams leave in order.
+  if (socket.backlog.empty()) return sender_.send(socket.fd, to, bytes);
+  keep(socket, to, bytes);
 }
-}  // namespace
 
-bool PeerHost::send_or_keep(Socket& socket, std::vector<std::uint8_t>&& bytes, const stun::Address& to) {
-  if (socket.backlog.empty() && try_send(socket.fd, bytes, to)) return true;
-  if (socket.backlog.size() >= kMaxBacklog) return false;  // past the bound: dropped, as a network would
-  socket.backlog.emplace_back(to, std::move(bytes));
+void PeerHost::keep(Socket& socket, const stun::Address& to, std::span<const std::uint8_t> bytes) {
+  if (socket.backlog.size() >= kMaxBacklog) return;  // past the bound: dropped, as a network would
+  socket.backlog.emplace_back(to, std::vector<std::uint8_t>(bytes.begin(), bytes.end()));
   wait_writable(socket);
-  return false;
+}
+
+void PeerHost::on_refused(int fd, const stun::Address& to, std::span<const std::uint8_t> bytes) {
+  for (auto& s : sockets_) {
+    if (s->fd != fd) continue;
+    if (s->sending_backlog) {
+      s->refused.emplace_back(to, std::vector<std::uint8_t>(bytes.begin(), bytes.end()));
+    } else {
+      keep(*s, to, bytes);
+    }
+    return;
+  }
 }
 
 void PeerHost::wait_writable(Socket& socket) {
@@ -161,11 +174,25 @@ void PeerHost::wait_writable(Socket& socket) {
                              });
 }
 
+// The backlog leaves a batch at a time; what the socket refuses again goes back to its front, in order.
 void PeerHost::send_backlog(Socket& socket) {
   while (!socket.backlog.empty()) {
-    const auto& [to, bytes] = socket.backlog.front();
-    if (!try_send(socket.fd, bytes, to)) return wait_writable(socket);
-    socket.backlog.pop_front();
+    socket.sending_backlog = true;
+    std::vector<std::pair<stun::Address, std::vector<std::uint8_t>>> batch;
+    while (!socket.backlog.empty() && batch.size() < UdpSender::kBatch) {
+      batch.push_back(std::move(socket.backlog.front()));
+      socket.backlog.pop_front();
+    }
+    for (const auto& [to, bytes] : batch)
+      sender_.send(socket.fd, to, bytes);
+    sender_.flush();
+    socket.sending_backlog = false;
+    if (!socket.refused.empty()) {
+      socket.backlog.insert(socket.backlog.begin(), std::make_move_iterator(socket.refused.begin()),
+                            std::make_move_iterator(socket.refused.end()));
+      socket.refused.clear();
+      return wait_writable(socket);
+    }
   }
 }
 

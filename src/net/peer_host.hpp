@@ -22,6 +22,7 @@
 
 #include "common/result.hpp"
 #include "net/interfaces.hpp"
+#include "net/udp_batch.hpp"
 #include "peer/peer_connection.hpp"
 
 namespace peerhub::net {
@@ -63,10 +64,16 @@ class PeerHost {
     // and could starve ICE's consent answers during a big transfer.
     std::deque<std::pair<stun::Address, std::vector<std::uint8_t>>> backlog;
     bool waiting_writable = false;
+    // While the backlog is being sent: what the socket refused again, to go back to the backlog's front.
+    bool sending_backlog = false;
+    std::vector<std::pair<stun::Address, std::vector<std::uint8_t>>> refused;
   };
   void wait_readable(Socket& socket);
-  // Sends, or keeps (bounded) what the socket's buffer cannot take now; false when it had to keep it.
-  bool send_or_keep(Socket& socket, std::vector<std::uint8_t>&& bytes, const stun::Address& to);
+  // Queues for the next batch, or keeps (bounded) behind a backlog.
+  void send_or_keep(Socket& socket, std::span<const std::uint8_t> bytes, const stun::Address& to);
+  void keep(Socket& socket, const stun::Address& to, std::span<const std::uint8_t> bytes);
+  // UdpSender's hook: a datagram the socket's full buffer refused.
+  void on_refused(int fd, const stun::Address& to, std::span<const std::uint8_t> bytes);
   void send_backlog(Socket& socket);
   void wait_writable(Socket& socket);
   void read_all(Socket& socket);
@@ -84,7 +91,8 @@ class PeerHost {
   std::vector<std::unique_ptr<TurnClientStream>> turn_streams_;
   boost::asio::steady_timer timer_;
   std::optional<TimePoint> armed_;
-  std::vector<std::uint8_t> buffer_;
+  UdpReceiver receiver_;
+  UdpSender sender_;
   bool flushing_ = false;
   bool closed_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

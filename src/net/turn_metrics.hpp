@@ -17,7 +17,7 @@ namespace peerhub::net {
 struct TurnShellCounters {
   std::uint64_t udp_truncated = 0;      // datagrams larger than a receive buffer, dropped
   std::uint64_t udp_send_failed = 0;    // datagrams the kernel refused to send
-  std::uint64_t udp_gso_datagrams = 0;  // datagrams sent inside a GSO super-datagram (turn_udp_batch.hpp)
+  std::uint64_t udp_gso_datagrams = 0;  // datagrams sent inside a GSO super-datagram (udp_batch.hpp)
   std::uint64_t relays_open = 0;        // relay sockets open now
   std::uint64_t relays_refused = 0;     // relay sockets that could not be opened (no free port, at the limit)
   std::uint64_t streams_accepted = 0;   // TCP and TLS connections accepted

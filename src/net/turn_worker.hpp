@@ -5,7 +5,7 @@
 //
 // Datagrams arrive up to 64 at a time (recvmmsg) into the worker's buffers and go to the core one by one;
 // whatever the core sends is copied into the send queue and leaves at the end of the round, one sendmmsg per
-// socket (turn_udp_batch.hpp). TCP and TLS connections are TurnStreams (turn_stream.hpp).
+// socket (udp_batch.hpp). TCP and TLS connections are TurnStreams (turn_stream.hpp).
 #pragma once
 
 #include <chrono>
@@ -20,7 +20,7 @@
 #include "net/turn_metrics.hpp"
 #include "net/turn_relays.hpp"
 #include "net/turn_stream.hpp"
-#include "net/turn_udp_batch.hpp"
+#include "net/udp_batch.hpp"
 #include "net/worker.hpp"
 #include "turn/server.hpp"
 

@@ -1,6 +1,6 @@
-// Batched UDP for the TURN shell: one recvmmsg fills up to 64 datagrams into buffers owned by the worker,
-// and datagrams to send are copied into preallocated slots and leave in one sendmmsg per socket when the
-// batch ends. Nothing is allocated per datagram.
+// Batched UDP for the TURN shell and the peer host (peer_host.hpp): one recvmmsg fills up to 64 datagrams
+// into buffers owned by the worker, and datagrams to send are copied into preallocated slots and leave in one
+// sendmmsg per socket when the batch ends. Nothing is allocated per datagram.
 //
 // Sends use UDP GSO (Linux >= 4.18, UDP_SEGMENT): datagrams of one socket to one destination that have the
 // same size (the last may be shorter) leave as one "super-datagram" that the kernel (or the NIC) cuts back
@@ -14,6 +14,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -87,6 +88,13 @@ class UdpSender {
   // Datagrams that left as part of a GSO send (more than one per send).
   std::uint64_t coalesced() const { return coalesced_; }
 
+  // Datagrams a full socket buffer refused (EAGAIN, ENOBUFS) go here, in the order queued, instead of being
+  // dropped: a shell that has its own (bounded) queue keeps them for when the socket is writable. Once a
+  // socket refused one, the rest of that flush for the socket goes here too without being tried, so order
+  // holds.
+  using OnRefused = std::function<void(int fd, const stun::Address& to, std::span<const std::uint8_t> bytes)>;
+  void keep_refused(OnRefused on_refused) { on_refused_ = std::move(on_refused); }
+
   // Turns GSO off (kernels without UDP_SEGMENT turn it off by themselves on the first flush).
   void disable_gso() { gso_ = Gso::off; }
 
@@ -98,8 +106,11 @@ class UdpSender {
   static constexpr std::size_t kMaxGsoBytes = 65000;
 
   // first_group: the group of headers[0] (they follow each other), or none: plain datagrams.
-  void send_run(int fd, mmsghdr* headers, std::size_t count, std::size_t first_group);
-  void send_plain(int fd, std::size_t group);
+  // False when the socket refused the rest (they went to on_refused_).
+  bool send_run(int fd, mmsghdr* headers, std::size_t count, std::size_t first_group);
+  bool send_plain(int fd, std::size_t group);
+  // Hands every datagram of headers[from, count) to on_refused_.
+  void refuse(int fd, const mmsghdr* headers, std::size_t from, std::size_t count);
   std::size_t group_end(std::size_t start, std::size_t n) const;
   void add_group(std::size_t start, std::size_t end);
   bool gso_usable(int fd);
@@ -130,6 +141,7 @@ class UdpSender {
   std::size_t gso_max_segment_ = 65535;  // lowered when a path's MTU refuses a segment size
   std::uint64_t failed_ = 0;
   std::uint64_t coalesced_ = 0;
+  OnRefused on_refused_;
 };
 
 }  // namespace peerhub::net

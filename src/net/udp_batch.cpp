@@ -1,4 +1,4 @@
-#include "net/turn_udp_batch.hpp"
+#include "net/udp_batch.hpp"
 
 #include <netinet/udp.h>
 
@@ -226,15 +226,15 @@ void UdpSender::flush() {
   }
 }
 
-void UdpSender::send_plain(int fd, std::size_t group) {
+bool UdpSender::send_plain(int fd, std::size_t group) {
   std::array<mmsghdr, kMaxSegments> headers{};
   const std::size_t count = group_size_[group];
   for (std::size_t k = 0; k < count; ++k)
     headers[k] = headers_[order_[group_start_[group] + k]];
-  send_run(fd, headers.data(), count, kNoGroup);
+  return send_run(fd, headers.data(), count, kNoGroup);
 }
 
-void UdpSender::send_run(int fd, mmsghdr* headers, std::size_t count, std::size_t first_group) {
+bool UdpSender::send_run(int fd, mmsghdr* headers, std::size_t count, std::size_t first_group) {
   std::size_t done = 0;
   while (done < count) {
     int sent = 0;
@@ -245,6 +245,10 @@ void UdpSender::send_run(int fd, mmsghdr* headers, std::size_t count, std::size_
     }
     if (sent < 0) {
       if (errno == EINTR) continue;
+      if (on_refused_ && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)) {
+        refuse(fd, headers, done, count);
+        return false;
+      }
       const std::size_t size = first_group == kNoGroup ? 1 : group_size_[first_group + done];
       if (size > 1 && (errno == EIO || errno == EINVAL || errno == EMSGSIZE)) {
         // The GSO send itself was refused: EIO, a device that cannot checksum (then never again); EINVAL or
@@ -254,7 +258,10 @@ void UdpSender::send_run(int fd, mmsghdr* headers, std::size_t count, std::size_
         } else {
           gso_max_segment_ = std::min(gso_max_segment_, headers[done].msg_hdr.msg_iov[0].iov_len - 1);
         }
-        send_plain(fd, first_group + done);
+        if (!send_plain(fd, first_group + done)) {
+          refuse(fd, headers, done + 1, count);
+          return false;
+        }
       } else {
         failed_ += size;  // UDP: these datagrams are lost, the others still go
       }
@@ -267,6 +274,18 @@ void UdpSender::send_run(int fd, mmsghdr* headers, std::size_t count, std::size_
       }
     }
     done += static_cast<std::size_t>(sent);
+  }
+  return true;
+}
+
+void UdpSender::refuse(int fd, const mmsghdr* headers, std::size_t from, std::size_t count) {
+  for (std::size_t k = from; k < count; ++k) {
+    const auto& h = headers[k].msg_hdr;
+    const auto to = to_stun(*static_cast<const sockaddr_storage*>(h.msg_name));
+    // A GSO group gathers its datagrams one iovec each; a plain datagram is one iovec.
+    for (std::size_t v = 0; v < h.msg_iovlen; ++v) {
+      on_refused_(fd, to, {static_cast<const std::uint8_t*>(h.msg_iov[v].iov_base), h.msg_iov[v].iov_len});
+    }
   }
 }
 

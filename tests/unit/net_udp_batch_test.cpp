@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "net/turn_sockaddr.hpp"
-#include "net/turn_udp_batch.hpp"
+#include "net/udp_batch.hpp"
 
 namespace peerhub::net {
 namespace {
