@@ -297,11 +297,14 @@ void Agent::handle_timeout(TimePoint now) {
 }
 
 bool Agent::send(TimePoint now, std::span<const std::uint8_t> bytes) {
+  return send(now, std::vector<std::uint8_t>(bytes.begin(), bytes.end()));
+}
+
+bool Agent::send(TimePoint now, std::vector<std::uint8_t>&& bytes) {
   Impl& a = *impl_;
   a.clock = now;
   if (a.closed || !a.selected || a.selected->expired || bytes.empty()) return false;
-  return a.transmit(a.selected->base_key, a.selected->base, a.selected->info.remote.address,
-                    std::vector<std::uint8_t>(bytes.begin(), bytes.end()));
+  return a.transmit(a.selected->base_key, a.selected->base, a.selected->info.remote.address, std::move(bytes));
 }
 
 std::optional<Transmit> Agent::poll_transmit() {

@@ -196,6 +196,8 @@ class Agent {
   // Application data on the selected pair (copied into a Transmit); false when there is none, after close(),
   // or when Limits::transmits are waiting to be polled.
   bool send(TimePoint now, std::span<const std::uint8_t> bytes);
+  // The same, taking the bytes without a copy.
+  bool send(TimePoint now, std::vector<std::uint8_t>&& bytes);
 
   std::optional<Transmit> poll_transmit();
   std::optional<Event> poll_event();

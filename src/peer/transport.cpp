@@ -185,7 +185,7 @@ bool PeerConnection::Impl::pump_dtls(TimePoint now) {
   }
   while (auto t = dtls->poll_transmit()) {
     moved = true;
-    if (ice) (void)ice->send(now, t->bytes);
+    if (ice) (void)ice->send(now, std::move(t->bytes));
   }
   return moved;
 }
