@@ -304,7 +304,8 @@ bool Agent::send(TimePoint now, std::vector<std::uint8_t>&& bytes) {
   Impl& a = *impl_;
   a.clock = now;
   if (a.closed || !a.selected || a.selected->expired || bytes.empty()) return false;
-  return a.transmit(a.selected->base_key, a.selected->base, a.selected->info.remote.address, std::move(bytes));
+  return a.transmit(a.selected->base_key, a.selected->base, a.selected->info.remote.address,
+                    std::move(bytes));
 }
 
 std::optional<Transmit> Agent::poll_transmit() {
