@@ -71,10 +71,11 @@ TEST(PeerConnection, MessagesOfEverySizeArriveInOrder) {
 }
 
 TEST(PeerConnection, MessagesOfEverySizeSurviveALossyNetworkInOrder) {
-  // 2 % loss: at 5 % about one run in thirty stalls or loses the association on the 1 MiB message (usrsctp
-  // measures RTT on the real clock while the test's clock races ahead; being looked into).
+  // 5 % loss. usrsctp reads the harness's virtual clock as its wall clock
+  // (support/usrsctp_virtual_clock.hpp): before it did, one run in sixty lost the association on a tail loss
+  // that no T3 timeout resent.
   NetworkConditions bad;
-  bad.loss = 0.02;
+  bad.loss = 0.05;
   bad.duplicate = 0.02;
   bad.delay = std::chrono::milliseconds(10);
   bad.jitter = std::chrono::milliseconds(8);

@@ -20,6 +20,7 @@
 #include "common/overloaded.hpp"
 #include "peer/peer_connection.hpp"
 #include "stun/framing.hpp"
+#include "support/usrsctp_virtual_clock.hpp"
 #include "turn/server.hpp"
 
 namespace peerhub::peer::test {
@@ -329,6 +330,7 @@ class Harness {
   Side a_;
   Side b_;
   TimePoint now_{std::chrono::seconds(1000)};
+  testing::UseVirtualWallClock wall_clock_{now_};  // what usrsctp reads follows now_
   std::multimap<TimePoint, Datagram> in_flight_;
   std::size_t delivered_ = 0;
   std::size_t dropped_ = 0;
