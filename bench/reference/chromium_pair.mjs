@@ -53,6 +53,9 @@ function pageCode() {
   function make(id) {
     state.pc?.close();
     state.held = [];
+    // A fresh queue for each connection: an operation on a closed RTCPeerConnection never settles (a candidate
+    // that was still being added when the last connection closed would otherwise hold up every later signal).
+    state.chain = Promise.resolve();
     const pc = new RTCPeerConnection({ iceServers: [] });
     state.pc = pc;
     pc.onicecandidate = (e) => {
