@@ -34,7 +34,7 @@ compare_row_refs() {
     line = sprintf(\"| %-*s | %*s |\", wl, l, wv, p);
     for (i = 1; i <= n; i++) line = line sprintf(\" %*s |\", wv, v[i]);
     for (i = 1; i <= n; i++) {
-      q = (p != \"-\" && v[i] != \"-\" && v[i] + 0 != 0) ? sprintf(\"%.2fx\", p / v[i]) : \"-\";
+      q = (p != \"-\" && v[i] != \"-\" && v[i] + 0 != 0) ? sprintf(p / v[i] < 0.095 ? \"%.3fx\" : \"%.2fx\", p / v[i]) : \"-\";
       line = line sprintf(\" %7s |\", q);
     }
     r = (p != \"-\" && ref != \"-\" && ref + 0 != 0) ? p / ref : \"\";
