@@ -8,6 +8,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { startCli } from '../lib/cli.mjs';
 import { closeAll, loginV1 } from '../lib/client.mjs';
+import { freePort, startCoturn } from '../lib/coturn.mjs';
 import { serverFor, tempDir } from '../lib/server.mjs';
 
 const sha256 = (b) => createHash('sha256').update(b).digest('hex');
@@ -58,21 +59,19 @@ test('relay-only through peerhub\'s TURN: both ends use relayed candidates and a
   assert.ok(relayed && Number(relayed[1]) > 1000, `relayed packets in /metrics: ${relayed?.[1]}`);
 });
 
-test('relay-only with TURN over TCP alone: the login names one turn:…?transport=tcp URL and a file arrives through it', async (t) => {
+// A signaling server whose login names one TURN URL and nothing else (a server with TURN on adds its own UDP and
+// TCP URLs to every login, so the TURN server is another process), and two relay-only peerhub-cli that send a
+// file through it: the path must be relay <-> relay and the file must arrive intact.
+async function relayOnlyTransferThrough(t, turnUrl, username, credential) {
   const folder = tempDir();
   t.after(folder.remove);
-  // The TURN server is a peerhub of its own (long-term user), so that the signaling server's login answer can
-  // name its TCP URL and nothing else (a server with TURN on adds its UDP and TCP URLs to every login).
-  const relay = await serverFor(t, { args: ['--turn-user', 'tcpuser:tcppass'] });
-  const turnAddr = /listening service=turn addr=(\S+)/.exec(relay.stderr())[1];
   const config = path.join(folder.dir, 'signaling.toml');
-  writeFileSync(config, `[[signaling.ice_servers]]\nurls = ["turn:${turnAddr}?transport=tcp"]\n` +
-    'username = "tcpuser"\ncredential = "tcppass"\n');
+  writeFileSync(config, `[[signaling.ice_servers]]\nurls = ["${turnUrl}"]\n` +
+    `username = "${username}"\ncredential = "${credential}"\n`);
   const server = await serverFor(t, { args: ['--turn', 'off', '--config', config] });
   const [probe, login] = await loginV1(server.wsUrl, 'probe');
   await closeAll(probe);
-  assert.deepEqual(login.iceServers, [{ urls: [`turn:${turnAddr}?transport=tcp`], username: 'tcpuser',
-    credential: 'tcppass' }]);
+  assert.deepEqual(login.iceServers, [{ urls: [turnUrl], username, credential }]);
 
   const content = randomBytes(2 * 1024 * 1024 + 5);
   const file = path.join(folder.dir, 'overtcp.bin');
@@ -91,6 +90,12 @@ test('relay-only with TURN over TCP alone: the login names one turn:…?transpor
   assert.equal(sha256(readFileSync(path.join(inbox, 'overtcp.bin'))), sha256(content));
   assert.deepEqual(await alice.exited, { code: 0, signal: null });
   assert.deepEqual(await bob.exited, { code: 0, signal: null });
+}
+
+test('relay-only with TURN over TCP alone: the login names one turn:…?transport=tcp URL and a file arrives through it', async (t) => {
+  const relay = await serverFor(t, { args: ['--turn-user', 'tcpuser:tcppass'] });
+  const turnAddr = /listening service=turn addr=(\S+)/.exec(relay.stderr())[1];
+  await relayOnlyTransferThrough(t, `turn:${turnAddr}?transport=tcp`, 'tcpuser', 'tcppass');
 
   // The TURN server saw two TCP connections (one per peer: the login named no UDP server), two allocations,
   // and relayed the transfer.
@@ -100,6 +105,17 @@ test('relay-only with TURN over TCP alone: the login names one turn:…?transpor
   assert.equal(value(/^peerhub_turn_allocations_created_total\s+(\d+)/m), 2, metrics);
   const toClients = value(/^peerhub_turn_relayed_packets_total\{direction="to-client"\}\s+(\d+)/m);
   assert.ok(toClients > 1000, `relayed packets to clients in /metrics: ${toClients}`);
+});
+
+test('relay-only with TURN over TCP through coturn: the same transfer, and coturn allocated over two TCP connections', async (t) => {
+  const coturn = await startCoturn({ port: await freePort(), users: ['tcpuser:tcppass'], extra: ['--verbose'] });
+  t.after(() => coturn.stop('SIGKILL'));
+  await relayOnlyTransferThrough(t, `turn:127.0.0.1:${coturn.port}?transport=tcp`, 'tcpuser', 'tcppass');
+  // coturn logs each accepted TCP connection, and each allocation under its session.
+  const log = coturn.log();
+  assert.equal(log.match(/tcp or tls connected to/g)?.length, 2, log);
+  assert.equal(log.match(/ALLOCATE processed, success/g)?.length, 2, log);
+  assert.match(log, /CHANNEL_BIND processed, success/);
 });
 
 test('chat through the server: lines typed on one side are printed on the other, both ways', async (t) => {
