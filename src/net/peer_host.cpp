@@ -112,22 +112,7 @@ void PeerHost::flush() {
   if (flushing_ || closed_) return;
   flushing_ = true;
   for (int round = 0; round < 64; ++round) {
-    bool moved = false;
-    while (auto transmit = pc_.poll_transmit()) {
-      moved = true;
-      if (transmit->turn_stream) {
-        send_turn_stream(std::move(*transmit));
-        continue;
-      }
-      for (auto& s : sockets_) {
-        if (s->id == transmit->base_id) {
-          send_or_keep(*s, transmit->bytes, transmit->destination);
-          break;
-        }
-      }
-    }
-    // One batch (sendmmsg, GSO) for what the round produced; what a full buffer refused is in the backlogs.
-    sender_.flush();
+    bool moved = send_transmits();
     while (auto event = pc_.poll_event()) {
       moved = true;
       if (on_event_) on_event_(std::move(*event));
@@ -137,6 +122,26 @@ void PeerHost::flush() {
   }
   flushing_ = false;
   arm_timer();
+}
+
+bool PeerHost::send_transmits() {
+  bool moved = false;
+  while (auto transmit = pc_.poll_transmit()) {
+    moved = true;
+    if (transmit->turn_stream) {
+      send_turn_stream(std::move(*transmit));
+      continue;
+    }
+    for (auto& s : sockets_) {
+      if (s->id == transmit->base_id) {
+        send_or_keep(*s, transmit->bytes, transmit->destination);
+        break;
+      }
+    }
+  }
+  // One batch (sendmmsg, GSO) for what the round produced; what a full buffer refused is in the backlogs.
+  sender_.flush();
+  return moved;
 }
 
 void PeerHost::send_or_keep(Socket& socket, std::span<const std::uint8_t> bytes, const stun::Address& to) {
@@ -218,7 +223,10 @@ void PeerHost::arm_timer() {
 void PeerHost::close() {
   if (closed_) return;
   pc_.close(now());
-  flush();  // the ABORT and close_notify leave before the sockets close
+  // The close_notify, SCTP's ABORT and TURN's Refresh with lifetime 0 leave before the sockets close — also
+  // when close() is called from an event handler, inside a flush() that would not start again.
+  send_transmits();
+  flush();  // and the events of the close, when not inside a flush already
   closed_ = true;
   timer_.cancel();
   for (auto& s : sockets_) {

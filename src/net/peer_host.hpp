@@ -78,6 +78,8 @@ class PeerHost {
   void wait_writable(Socket& socket);
   void read_all(Socket& socket);
   void arm_timer();
+  // Sends every datagram and stream frame the PeerConnection has ready; false when there was none.
+  bool send_transmits();
   // turn_client_stream.hpp: a Transmit for a TURN server over TCP, on that server's connection.
   void send_turn_stream(ice::Transmit&& transmit);
 
