@@ -120,6 +120,13 @@ void Agent::Impl::update_state(TimePoint now) {
       return set_state(State::completed);
     return set_state(State::connected);
   }
+  // Relay-only, gathering over and no relayed candidate came (every TURN allocation failed): no pair can ever
+  // form, whatever the other side sends. Failed now, as browsers do, rather than waiting for the remote
+  // end-of-candidates, which many applications never signal.
+  if (!config.lite && config.relay_only && !bases.empty() && !gathering() &&
+      std::none_of(locals.begin(), locals.end(),
+                   [](const LocalCand& l) { return l.c.type == CandidateType::relay; }))
+    return set_state(State::failed);
   if (state == State::new_) {
     if (config.lite ? false : (remote_pwd && !pairs.empty())) set_state(State::checking);
     return;

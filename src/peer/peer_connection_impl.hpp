@@ -91,6 +91,7 @@ struct PeerConnection::Impl {
   bool pump_sctp(TimePoint now);
   void handle_application(TimePoint now, std::span<const std::uint8_t> bytes);
   void update_state();
+  std::string ice_failure() const;
   void fail(std::string reason);
   void remote_closed();
   void end_closed(std::string reason);

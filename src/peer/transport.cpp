@@ -247,6 +247,19 @@ void PeerConnection::Impl::fail(std::string reason) {
   update_state();
 }
 
+// Why ICE failed, in words a user can act on.
+std::string PeerConnection::Impl::ice_failure() const {
+  if (config.relay_only && ice) {
+    const auto locals = ice->local_candidates();
+    if (std::none_of(locals.begin(), locals.end(),
+                     [](const ice::Candidate& c) { return c.type == ice::CandidateType::relay; }))
+      return "ICE failed: relay-only, and no TURN server gave a relayed candidate (unreachable, or it "
+             "refused "
+             "the credentials)";
+  }
+  return "ICE failed: no candidate pair works";
+}
+
 // W3C webrtc-pc §4.3.3, for one transport: failed if ICE or DTLS failed; connected once DTLS is; disconnected
 // while ICE is; connecting once anything started.
 void PeerConnection::Impl::update_state() {
@@ -258,8 +271,7 @@ void PeerConnection::Impl::update_state() {
   if (dtls_state == dtls::State::closed) return;
   if (!failure.empty() || ice_state == ice::State::failed || dtls_state == dtls::State::failed) {
     next = ConnectionState::failed;
-    if (failure.empty())
-      failure = ice_state == ice::State::failed ? "ICE failed: no candidate pair works" : "DTLS failed";
+    if (failure.empty()) failure = ice_state == ice::State::failed ? ice_failure() : "DTLS failed";
   } else if (ice_state == ice::State::disconnected) {
     next = ConnectionState::disconnected;
   } else if (dtls_state == dtls::State::connected) {

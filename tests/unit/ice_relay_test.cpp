@@ -144,5 +144,27 @@ TEST(IceRelay, WrongTurnPasswordStillLetsHostCandidatesWork) {
                            [](const Candidate& x) { return x.type == CandidateType::relay; }));
 }
 
+TEST(IceRelay, RelayOnlyWithEveryAllocationFailedIsFailedOnceGatheringEnds) {
+  Config c = config(Role::controlling, 1);
+  c.relay_only = true;
+  c.turn_servers = {TurnServer{kTurn, Transport::udp, "user", "wrong"}};
+  Network net;
+  Peer a(c), b(config(Role::controlled, 2));
+  net.add(a);
+  net.add(b);
+  net.add_turn_server(kTurn);
+  a.signal_to = &b;
+  b.signal_to = &a;
+  exchange_credentials(a, b);
+  net.add_base(a, 1, kA);
+  net.add_base(b, 2, kB);
+  // No end-of-candidates from b: the failure comes from a's own side, not from every pair failing.
+  ASSERT_TRUE(net.run_until([&] { return a.agent.state() == State::failed; }, 15s));
+  EXPECT_EQ(a.gathering_complete, 1);
+  EXPECT_TRUE(a.selections.empty());
+  EXPECT_TRUE(std::none_of(a.candidates.begin(), a.candidates.end(),
+                           [](const Candidate& x) { return x.type == CandidateType::relay; }));
+}
+
 }  // namespace
 }  // namespace peerhub::ice::testing
