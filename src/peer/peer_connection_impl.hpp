@@ -56,6 +56,9 @@ struct PeerConnection::Impl {
   std::optional<dtls::Session> dtls;
   std::unique_ptr<sctp::Association> sctp;
   std::deque<std::vector<std::uint8_t>> early_dtls;
+  // DTLS records made before ICE has a path (an early ClientHello answered the moment the answer came): sent
+  // when ICE connects instead of lost, which would cost a 1 s retransmission. Bounded by kMaxEarlyDtls.
+  std::deque<std::vector<std::uint8_t>> dtls_without_path;
 
   SignalingState signaling = SignalingState::stable;
   std::optional<sdp::SessionDescription> remote_offer;  // while have_remote_offer
@@ -96,6 +99,7 @@ struct PeerConnection::Impl {
   void remote_closed();
   void end_closed(std::string reason);
   void start_dtls(TimePoint now);
+  void send_dtls(TimePoint now, std::vector<std::uint8_t>&& record);
   void emit(Event event);
 
   // data_channels.cpp

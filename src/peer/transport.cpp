@@ -185,7 +185,7 @@ bool PeerConnection::Impl::pump_dtls(TimePoint now) {
   }
   while (auto t = dtls->poll_transmit()) {
     moved = true;
-    if (ice) (void)ice->send(now, std::move(t->bytes));
+    send_dtls(now, std::move(t->bytes));
   }
   return moved;
 }
@@ -233,9 +233,24 @@ void PeerConnection::Impl::end_closed(std::string reason) {
   emit(event::StateChanged{state, std::move(reason)});
 }
 
-// The DTLS client says hello once ICE has a path; the server waits for it.
+void PeerConnection::Impl::send_dtls(TimePoint now, std::vector<std::uint8_t>&& record) {
+  if (!ice) return;
+  // No pair selected yet (a disconnected one is still tried: sending is how it comes back).
+  if (ice_state == ice::State::new_ || ice_state == ice::State::checking) {
+    if (dtls_without_path.size() < kMaxEarlyDtls) dtls_without_path.push_back(std::move(record));
+    return;
+  }
+  (void)ice->send(now, std::move(record));
+}
+
+// The DTLS client says hello once ICE has a path; the server waits for it. What DTLS said before there was a
+// path leaves now.
 void PeerConnection::Impl::start_dtls(TimePoint now) {
   const bool ice_up = ice_state == ice::State::connected || ice_state == ice::State::completed;
+  while (ice_up && ice && !dtls_without_path.empty()) {
+    (void)ice->send(now, std::move(dtls_without_path.front()));
+    dtls_without_path.pop_front();
+  }
   if (ice_up && dtls && dtls->role() == dtls::Role::client && dtls->state() == dtls::State::idle) {
     dtls->start(now);
   }

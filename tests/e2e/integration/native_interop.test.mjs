@@ -4,6 +4,10 @@
 // node-datachannel is tested as offerer and as answerer; werift as answerer only: as offerer, werift 0.24.4 throws
 // in its own dataChannelFlush ("Cannot read properties of undefined (reading 'toString')": its SCTP association
 // comes up before it has assigned its stream ids) against this stack.
+//
+// libdatachannel's answerer starts its DTLS handshake as soon as one of its own checks succeeds, before the
+// offerer has even seen the answer; the last test makes sure peerhub keeps that early ClientHello and answers it
+// the moment the answer arrives, instead of losing it and waiting a second for the retransmission.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -90,3 +94,38 @@ for (const stack of STACKS) {
     await cli.exited;
   });
 }
+
+test('node-datachannel answers and its DTLS hello comes before peerhub has the answer: kept, no 1 s stall', async (t) => {
+  const folder = tempDir();
+  t.after(folder.remove);
+  const a = path.join(folder.dir, 'a.json');
+  const b = path.join(folder.dir, 'b.json');
+  const control = path.join(folder.dir, 'offer.sock');
+  const cli = startCli(['offer', '--out', a, '--control', control], { t });
+  await cli.waitLine(/wrote the offer/);
+  const offer = JSON.parse(readFileSync(a, 'utf8'));
+  const pc = await newPeerConnection('node-datachannel');
+  t.after(() => pc.close());
+  const arriving = incomingChannel(pc);
+  await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
+  await pc.setLocalDescription(await pc.createAnswer());
+  await gathered(pc);
+  // The answerer's checks reach the waiting offer (which answers them) and its ClientHello follows at once;
+  // 600 ms is time enough for that and well before libdatachannel resends the hello (1 s after the first).
+  await new Promise((r) => setTimeout(r, 600));
+  writeFileSync(b, descriptionFile(pc.localDescription));
+  const accept = startCli(['accept', '--in', b, '--control', control], { t });
+  assert.equal((await accept.exited).code, 0, accept.output());
+  const handed = Date.now();
+  await cli.waitLine(/^\* connection connected/, 5000);
+  const took = Date.now() - handed;
+  // A lost hello would connect only with the resend, about 400 ms after the answer was handed over.
+  assert.ok(took < 300, `connected ${took} ms after the answer was handed over`);
+  const chat = await opened(await arriving);
+  const messages = inbox(chat);
+  await cli.waitLine(/chat with peer is open/);
+  cli.type('hello from peerhub');
+  assert.equal(await messages.next(), 'hello from peerhub');
+  cli.type('/quit');
+  await cli.exited;
+});
