@@ -1,4 +1,4 @@
-// The typed accessors read what the captured Chromium descriptions and the Firefox-shaped ones say.
+// The typed accessors read what the captured Chromium and Firefox descriptions say.
 #include <gtest/gtest.h>
 
 #include "sdp/description.hpp"
@@ -153,10 +153,10 @@ TEST(SdpAccessors, ChromiumRejectedSections) {
   EXPECT_EQ(d.transport(2).setup, Setup::active);
 }
 
-// firefox_offer_av_data.sdp is HAND-WRITTEN in Firefox's shape (see sdp_vectors/README.md), not captured.
-TEST(SdpAccessors, FirefoxShapedOfferSessionLevelValuesReachEverySection) {
+// The firefox_* vectors are captured from firefox-esr 153 by capture_firefox.mjs (see sdp_vectors/README.md).
+TEST(SdpAccessors, FirefoxOfferSessionLevelValuesReachEverySection) {
   const SessionDescription d = load("firefox_offer_av_data.sdp");
-  EXPECT_EQ(d.origin()->username, "mozilla...THIS_IS_SDPARTA-128.0");
+  EXPECT_EQ(d.origin()->username, "mozilla...THIS_IS_SDPARTA-99.0");  // Firefox 153 still writes 99.0
   EXPECT_EQ(d.origin()->session_version, 0u);
   EXPECT_EQ(d.msid_semantic(), (MsidSemantic{"WMS", {"*"}}));
   EXPECT_EQ(d.direction(), Direction::sendrecv);
@@ -168,38 +168,70 @@ TEST(SdpAccessors, FirefoxShapedOfferSessionLevelValuesReachEverySection) {
     const Transport t = d.transport(i);
     EXPECT_EQ(t.fingerprints, d.fingerprints());  // from the session level
     EXPECT_EQ(t.ice_options, std::vector<std::string>{"trickle"});
-    EXPECT_EQ(t.ice_ufrag, "8a3b1c7e");
-    EXPECT_EQ(t.ice_pwd, "4f2e9d6c1b8a7f3e5d0c2b9a8e7f6d5c");
+    EXPECT_EQ(t.ice_ufrag, "8be78f7c");
+    EXPECT_EQ(t.ice_pwd, "df42f60ee915f31d0f9d8968918c55e4");
     EXPECT_EQ(t.setup, Setup::actpass);
     EXPECT_EQ(t.bundle_tag, 0u);
   }
 }
 
-TEST(SdpAccessors, FirefoxShapedOfferMediaSections) {
+// Firefox's default bundle policy: every section of the BUNDLE group has its own port and candidates (both
+// components: it does not require rtcp-mux), each ending with a=end-of-candidates.
+TEST(SdpAccessors, FirefoxOfferMediaSections) {
   const SessionDescription d = load("firefox_offer_av_data.sdp");
   const MediaSection& audio = d.media()[0];
-  EXPECT_EQ(audio.port(), 49830);
-  EXPECT_EQ(audio.candidates().size(), 4u);
-  EXPECT_EQ(audio.candidates()[0], "candidate:0 1 UDP 2122252543 127.0.0.1 49830 typ host");
+  EXPECT_EQ(audio.port(), 60913);
+  EXPECT_EQ(audio.candidates().size(), 8u);
+  EXPECT_EQ(audio.candidates()[0], "candidate:0 1 UDP 2122187007 127.0.0.1 60913 typ host");
+  EXPECT_EQ(audio.candidates()[3], "candidate:3 1 TCP 2105524479 ::1 9 typ host tcptype active");
   EXPECT_TRUE(audio.end_of_candidates());
   EXPECT_EQ(audio.extmaps()[1],
             (Extmap{2, Direction::recvonly, "urn:ietf:params:rtp-hdrext:csrc-audio-level", std::nullopt}));
   EXPECT_EQ(audio.rtpmaps()[1], (Rtpmap{9, "G722", 8000, "1"}));
-  EXPECT_EQ(audio.ssrcs()[0].value, "{c4f08a2e-9b3d-4e61-a7f5-2d8c1b6e9a03}");
-  EXPECT_EQ(audio.attribute("rtcp"), "55213 IN IP4 127.0.0.1");
+  EXPECT_EQ(audio.ssrcs()[0].value, "{f2cfb389-3709-4918-9f1d-61b7b15b016f}");
+  EXPECT_EQ(audio.attribute("rtcp"), "56323 IN IP4 127.0.0.1");
+
+  const MediaSection& video = d.media()[1];
+  EXPECT_EQ(video.port(), 34103);
+  EXPECT_FALSE(video.bundle_only());
+  EXPECT_EQ(video.candidates().size(), 8u);
+  EXPECT_EQ(video.ssrc_groups()[0], (SsrcGroup{"FID", {73323473u, 2169817023u}}));
+  EXPECT_EQ(video.extmaps()[3].direction, Direction::recvonly);
+
+  const MediaSection& dc = d.media()[2];
+  EXPECT_TRUE(dc.is_data_channel());
+  EXPECT_EQ(dc.port(), 38706);
+  EXPECT_FALSE(dc.bundle_only());
+  EXPECT_EQ(dc.max_message_size(), 1073741823u);
+  EXPECT_EQ(dc.candidates().size(), 4u);
+  EXPECT_TRUE(dc.end_of_candidates());
+}
+
+// bundlePolicy 'max-bundle': the video and data sections are bundle-only with port 0 and no candidates.
+TEST(SdpAccessors, FirefoxMaxBundleOfferMediaSections) {
+  const SessionDescription d = load("firefox_offer_av_data_max_bundle.sdp");
+  const MediaSection& audio = d.media()[0];
+  EXPECT_EQ(audio.port(), 33527);
+  EXPECT_EQ(audio.candidates().size(), 8u);
+  EXPECT_TRUE(audio.end_of_candidates());
 
   const MediaSection& video = d.media()[1];
   EXPECT_EQ(video.port(), 0);
   EXPECT_TRUE(video.bundle_only());
   EXPECT_FALSE(video.rejected());  // port 0 with a=bundle-only is bundled, not rejected (RFC 8843 §6)
-  EXPECT_EQ(video.ssrc_groups()[0], (SsrcGroup{"FID", {1301942586u, 3923617429u}}));
-  EXPECT_EQ(video.extmaps()[3].direction, Direction::recvonly);
+  EXPECT_EQ(video.ssrc_groups()[0], (SsrcGroup{"FID", {1493724278u, 2235181894u}}));
+  EXPECT_TRUE(video.candidates().empty());
 
   const MediaSection& dc = d.media()[2];
   EXPECT_TRUE(dc.is_data_channel());
   EXPECT_TRUE(dc.bundle_only());
-  EXPECT_EQ(dc.max_message_size(), 1073741823u);
+  EXPECT_FALSE(dc.rejected());
   EXPECT_TRUE(dc.candidates().empty());
+  EXPECT_FALSE(dc.end_of_candidates());
+  const Transport t = d.transport(2);
+  EXPECT_EQ(t.bundle_tag, 0u);
+  EXPECT_EQ(t.ice_ufrag, "0bc2b322");
+  EXPECT_EQ(t.fingerprints, d.fingerprints());
 }
 
 TEST(SdpAccessors, MediaLevelValuesOverrideSessionLevelOnes) {

@@ -1,6 +1,8 @@
 // The offer and answer of the data-channel-only peer, and what it reads from a remote description.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "sdp/jsep.hpp"
 #include "sdp_vectors/vectors.hpp"
 
@@ -186,18 +188,23 @@ TEST(SdpJsepAnswer, ChromiumDataOnlyOfferAnsweredPassiveWhenConfigured) {
   EXPECT_EQ(answer->groups()[0], (Group{"BUNDLE", {"0"}}));
 }
 
-// firefox_offer_av_data.sdp is HAND-WRITTEN in Firefox's shape (see sdp_vectors/README.md), not captured.
-TEST(SdpJsepAnswer, FirefoxShapedBundleOnlyDataSectionIsAccepted) {
-  const Result<SessionDescription> answer = make_answer(load("firefox_offer_av_data.sdp"), answer_options());
-  ASSERT_TRUE(answer.ok()) << answer.error().text();
-  ASSERT_EQ(answer->media().size(), 3u);
-  EXPECT_EQ(answer->media()[0].media_line_text(), "audio 0 UDP/TLS/RTP/SAVPF 109");
-  EXPECT_EQ(answer->media()[1].media_line_text(), "video 0 UDP/TLS/RTP/SAVPF 120");
-  EXPECT_FALSE(answer->media()[1].bundle_only());  // RFC 8843 §7.3.3: not on a rejected section
-  EXPECT_EQ(answer->media()[2].port(), 9);
-  EXPECT_FALSE(answer->media()[2].bundle_only());
-  EXPECT_EQ(answer->media()[2].mid(), "2");
-  EXPECT_EQ(answer->groups(), std::vector<Group>{(Group{"BUNDLE", {"2"}})});
+// The firefox_* vectors are captured from firefox-esr 153 (see sdp_vectors/README.md): with the default
+// bundle policy every section has its own port; with max-bundle the video and data sections are bundle-only,
+// port 0.
+TEST(SdpJsepAnswer, FirefoxOfferDataSectionIsAcceptedBundledOrBundleOnly) {
+  for (const char* name : {"firefox_offer_av_data.sdp", "firefox_offer_av_data_max_bundle.sdp"}) {
+    SCOPED_TRACE(name);
+    const Result<SessionDescription> answer = make_answer(load(name), answer_options());
+    ASSERT_TRUE(answer.ok()) << answer.error().text();
+    ASSERT_EQ(answer->media().size(), 3u);
+    EXPECT_EQ(answer->media()[0].media_line_text(), "audio 0 UDP/TLS/RTP/SAVPF 109");
+    EXPECT_EQ(answer->media()[1].media_line_text(), "video 0 UDP/TLS/RTP/SAVPF 120");
+    EXPECT_FALSE(answer->media()[1].bundle_only());  // RFC 8843 §7.3.3: not on a rejected section
+    EXPECT_EQ(answer->media()[2].port(), 9);
+    EXPECT_FALSE(answer->media()[2].bundle_only());
+    EXPECT_EQ(answer->media()[2].mid(), "2");
+    EXPECT_EQ(answer->groups(), std::vector<Group>{(Group{"BUNDLE", {"2"}})});
+  }
 }
 
 TEST(SdpJsepAnswer, RoleFollowsWhatTheOfferLeaves) {
@@ -295,20 +302,39 @@ TEST(SdpJsepRemote, ChromiumAnswerBundledWithAudio) {
   EXPECT_EQ(r->setup, Setup::active);
 }
 
-// firefox_offer_av_data.sdp is HAND-WRITTEN in Firefox's shape (see sdp_vectors/README.md), not captured.
-TEST(SdpJsepRemote, FirefoxShapedOfferTransportComesFromSessionLevelAndTheTaggedSection) {
+// Captured from firefox-esr 153 with bundlePolicy 'max-bundle' (see sdp_vectors/README.md).
+TEST(SdpJsepRemote, FirefoxMaxBundleOfferTransportComesFromSessionLevelAndTheTaggedSection) {
   const Result<RemoteDataChannel> r =
-      read_remote_data_channel(load("firefox_offer_av_data.sdp"), DescriptionType::offer);
+      read_remote_data_channel(load("firefox_offer_av_data_max_bundle.sdp"), DescriptionType::offer);
   ASSERT_TRUE(r.ok()) << r.error().text();
   EXPECT_EQ(r->media_index, 2u);
   EXPECT_EQ(r->mid, "2");
-  EXPECT_EQ(r->ice_ufrag, "8a3b1c7e");
+  EXPECT_EQ(r->ice_ufrag, "0bc2b322");
   ASSERT_EQ(r->fingerprints.size(), 1u);  // from the session level
-  EXPECT_EQ(r->fingerprints[0].digest[0], 0x9C);
+  EXPECT_EQ(r->fingerprints[0].digest[0], 0x53);
   // Candidates and end-of-candidates sit in the BUNDLE-tagged audio section.
-  EXPECT_EQ(r->candidates.size(), 4u);
+  EXPECT_EQ(r->candidates.size(), 8u);
+  EXPECT_EQ(r->candidates[0], "candidate:0 1 UDP 2122187007 127.0.0.1 33527 typ host");
   EXPECT_TRUE(r->end_of_candidates);
   EXPECT_EQ(r->max_message_size, 1073741823u);
+}
+
+// Captured from firefox-esr 153 with the default bundle policy: each section has its own port and candidates.
+TEST(SdpJsepRemote, FirefoxOfferDataSectionsOwnCandidatesAreAmongTheRemoteOnes) {
+  const Result<RemoteDataChannel> r =
+      read_remote_data_channel(load("firefox_offer_av_data.sdp"), DescriptionType::offer);
+  ASSERT_TRUE(r.ok()) << r.error().text();
+  EXPECT_EQ(r->mid, "2");
+  EXPECT_EQ(r->ice_ufrag, "8be78f7c");
+  EXPECT_EQ(r->fingerprints[0].digest[0], 0x64);
+  // The answer bundles on the data section (audio and video are rejected), so its own addresses must be
+  // there; the lines of every section of the group are taken, each once (the TCP ones of port 9 repeat).
+  for (const char* own : {"candidate:0 1 UDP 2122187007 127.0.0.1 38706 typ host",
+                          "candidate:1 1 UDP 2122252543 ::1 44472 typ host"}) {
+    EXPECT_NE(std::find(r->candidates.begin(), r->candidates.end(), own), r->candidates.end()) << own;
+  }
+  EXPECT_EQ(r->candidates.size(), 14u);
+  EXPECT_TRUE(r->end_of_candidates);
 }
 
 TEST(SdpJsepRemote, DefaultsOfRfc8841WhenAbsent) {

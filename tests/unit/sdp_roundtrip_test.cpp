@@ -1,5 +1,5 @@
-// Every line of every captured Chromium description and of the Firefox-shaped ones survives parse -> write,
-// byte for byte, CRLF line ends included.
+// Every line of every captured description (Chromium, Firefox, libdatachannel, werift, peerhub's own)
+// survives parse -> write, byte for byte, CRLF line ends included.
 #include <gtest/gtest.h>
 
 #include "sdp/description.hpp"

@@ -1,5 +1,5 @@
-// Loads the SDP test vectors of this folder (see README.md: the chromium_* files are captured from Chromium
-// by capture_chromium.mjs; the firefox_* files are HAND-WRITTEN in Firefox's shape, not captured).
+// Loads the SDP test vectors of this folder (see README.md: the chromium_* and firefox_* files are captured
+// from Chromium and Firefox by capture_chromium.mjs and capture_firefox.mjs).
 #pragma once
 
 #include <algorithm>
