@@ -15,30 +15,37 @@ bool is_turn(const stun::Address& a) {
   return a.family == kTurn.family && std::equal(a.ip().begin(), a.ip().end(), kTurn.ip().begin());
 }
 
+// A (controlling, with the TURN server) and B; behind a firewall that lets them reach only the TURN server,
+// unless `firewall` is false.
 struct Relayed {
   Network net;
   Peer a;
   Peer b;
-  explicit Relayed(Transport transport) : a(make(transport)), b(config(Role::controlled, 2)) {
+  explicit Relayed(Transport transport) : Relayed(make(transport), true) {}
+  Relayed(const Config& a_config, bool firewall) : a(a_config), b(config(Role::controlled, 2)) {
     net.add(a);
     net.add(b);
     net.add_turn_server(kTurn);
     a.signal_to = &b;
     b.signal_to = &a;
-    // A firewall: A and B cannot reach each other directly, only through the TURN server.
-    net.allowed = [](const stun::Address& from, const stun::Address& to) {
-      return is_turn(from) || is_turn(to);
-    };
+    if (firewall) {
+      net.allowed = [](const stun::Address& from, const stun::Address& to) {
+        return is_turn(from) || is_turn(to);
+      };
+    }
     exchange_credentials(a, b);
   }
-  static Config make(Transport transport) {
+  static Config make(Transport transport, std::string password = "pass") {
     Config c = config(Role::controlling, 1);
-    c.turn_servers = {TurnServer{kTurn, transport, "user", "pass"}};
+    c.turn_servers = {TurnServer{kTurn, transport, "user", std::move(password)}};
     return c;
   }
-  void connect() {
+  void add_bases() {
     net.add_base(a, 1, kA);
     net.add_base(b, 2, kB);
+  }
+  void connect() {
+    add_bases();
     ASSERT_TRUE(net.run_until([&] { return a.connected() && b.connected(); }, 10s));
   }
 };
@@ -126,43 +133,24 @@ TEST(IceRelay, DirectPathIsPreferredWhenItWorks) {
 }
 
 TEST(IceRelay, WrongTurnPasswordStillLetsHostCandidatesWork) {
-  Config c = config(Role::controlling, 1);
-  c.turn_servers = {TurnServer{kTurn, Transport::udp, "user", "wrong"}};
-  Network net;
-  Peer a(c), b(config(Role::controlled, 2));
-  net.add(a);
-  net.add(b);
-  net.add_turn_server(kTurn);
-  a.signal_to = &b;
-  b.signal_to = &a;
-  exchange_credentials(a, b);
-  net.add_base(a, 1, kA);
-  net.add_base(b, 2, kB);
-  ASSERT_TRUE(
-      net.run_until([&] { return a.connected() && b.connected() && a.gathering_complete == 1; }, 15s));
-  EXPECT_TRUE(std::none_of(a.candidates.begin(), a.candidates.end(),
+  Relayed r(Relayed::make(Transport::udp, "wrong"), false);
+  r.add_bases();
+  ASSERT_TRUE(r.net.run_until(
+      [&] { return r.a.connected() && r.b.connected() && r.a.gathering_complete == 1; }, 15s));
+  EXPECT_TRUE(std::none_of(r.a.candidates.begin(), r.a.candidates.end(),
                            [](const Candidate& x) { return x.type == CandidateType::relay; }));
 }
 
 TEST(IceRelay, RelayOnlyWithEveryAllocationFailedIsFailedOnceGatheringEnds) {
-  Config c = config(Role::controlling, 1);
+  Config c = Relayed::make(Transport::udp, "wrong");
   c.relay_only = true;
-  c.turn_servers = {TurnServer{kTurn, Transport::udp, "user", "wrong"}};
-  Network net;
-  Peer a(c), b(config(Role::controlled, 2));
-  net.add(a);
-  net.add(b);
-  net.add_turn_server(kTurn);
-  a.signal_to = &b;
-  b.signal_to = &a;
-  exchange_credentials(a, b);
-  net.add_base(a, 1, kA);
-  net.add_base(b, 2, kB);
+  Relayed r(c, false);
+  r.add_bases();
   // No end-of-candidates from b: the failure comes from a's own side, not from every pair failing.
-  ASSERT_TRUE(net.run_until([&] { return a.agent.state() == State::failed; }, 15s));
-  EXPECT_EQ(a.gathering_complete, 1);
-  EXPECT_TRUE(a.selections.empty());
-  EXPECT_TRUE(std::none_of(a.candidates.begin(), a.candidates.end(),
+  ASSERT_TRUE(r.net.run_until([&] { return r.a.agent.state() == State::failed; }, 15s));
+  EXPECT_EQ(r.a.gathering_complete, 1);
+  EXPECT_TRUE(r.a.selections.empty());
+  EXPECT_TRUE(std::none_of(r.a.candidates.begin(), r.a.candidates.end(),
                            [](const Candidate& x) { return x.type == CandidateType::relay; }));
 }
 
