@@ -51,6 +51,34 @@ long rss_kib() {
   return 0;
 }
 
+// This process's CPU time and resident memory over a measured stretch: start() marks its beginning; once
+// watching, the resident set's peak is sampled every 20 ms.
+class Usage {
+ public:
+  explicit Usage(asio::io_context& io) : timer_(io) {}
+  void start() {
+    cpu0_ = cpu_seconds();
+    rss_start_ = rss_peak_ = rss_kib();
+  }
+  void watch() {
+    rss_peak_ = std::max(rss_peak_, rss_kib());
+    timer_.expires_after(std::chrono::milliseconds(20));
+    timer_.async_wait([this](auto ec) {
+      if (!ec) watch();
+    });
+  }
+  void stop() { timer_.cancel(); }
+  double cpu() const { return cpu_seconds() - cpu0_; }
+  long rss_start() const { return rss_start_; }
+  long rss_peak() const { return rss_peak_; }
+
+ private:
+  asio::steady_timer timer_;
+  double cpu0_ = 0;
+  long rss_start_ = 0;
+  long rss_peak_ = 0;
+};
+
 // One end of the signaling socket pair (SOCK_SEQPACKET: one send is one message). A message is a kind, a
 // newline and a body.
 class Signal {
@@ -116,17 +144,7 @@ int run_answerer(int fd) {
   std::unique_ptr<net::PeerHost> host;
   std::uint64_t received = 0;
   std::uint64_t expected = 0;
-  double cpu0 = 0;
-  long rss0 = 0;
-  long rss_peak = 0;
-  asio::steady_timer watch(io);
-  std::function<void()> sample = [&] {
-    rss_peak = std::max(rss_peak, rss_kib());
-    watch.expires_after(std::chrono::milliseconds(20));
-    watch.async_wait([&](auto ec) {
-      if (!ec) sample();
-    });
-  };
+  Usage usage(io);
   signal.listen([&](const std::string& kind, const std::string& body) {
     if (kind == "offer") {
       if (host) host->close();
@@ -134,16 +152,14 @@ int run_answerer(int fd) {
       received = 0;
       (void)host->start([&](peer::Event&& e) {
         std::visit(Overloaded{[&](peer::event::LocalCandidate& c) { send_candidate(signal, c); },
-                              [&](peer::event::ChannelOpen&) {
-                                cpu0 = cpu_seconds();
-                                rss0 = rss_peak = rss_kib();
-                              },
+                              [&](peer::event::ChannelOpen&) { usage.start(); },
                               [&](peer::event::Message& m) {
                                 received += m.bytes.size();
                                 if (expected != 0 && received >= expected) {
                                   std::ostringstream report;
-                                  report << "received=" << received << " cpu_s=" << cpu_seconds() - cpu0
-                                         << " rss_start_kib=" << rss0 << " rss_peak_kib=" << rss_peak;
+                                  report << "received=" << received << " cpu_s=" << usage.cpu()
+                                         << " rss_start_kib=" << usage.rss_start()
+                                         << " rss_peak_kib=" << usage.rss_peak();
                                   signal.send("done", report.str());
                                   expected = 0;
                                 }
@@ -161,7 +177,7 @@ int run_answerer(int fd) {
       add_candidate(*host, body);
     } else if (kind == "transfer") {
       expected = std::stoull(body);
-      sample();
+      usage.watch();
     } else if (kind == "close") {
       if (host) host->close();
       host.reset();
@@ -308,33 +324,22 @@ int main(int argc, char** argv) {
     }
     o.host->flush();
   };
-  double cpu0 = 0;
+  Usage usage(io);
   Clock::time_point start_time;
-  long rss0 = 0;
-  long rss_peak = 0;
   o.on_open = [&] {
     o.host->pc().set_buffered_amount_low_threshold(*o.channel, 1 << 20);
-    cpu0 = cpu_seconds();
-    rss0 = rss_peak = rss_kib();
+    usage.start();
     start_time = Clock::now();
     pump();
   };
   o.on_low = pump;
   signal.send("transfer", std::to_string(bytes));
   start_offer(io, o, signal);
-  asio::steady_timer watch(io);
-  std::function<void()> sample = [&] {
-    rss_peak = std::max(rss_peak, rss_kib());
-    watch.expires_after(std::chrono::milliseconds(20));
-    watch.async_wait([&](auto ec) {
-      if (!ec) sample();
-    });
-  };
-  sample();
+  usage.watch();
   const bool finished = run_until(
       io, [&] { return done_report.has_value(); }, std::chrono::seconds(300));
   const double seconds = std::chrono::duration<double>(Clock::now() - start_time).count();
-  const double sender_cpu = cpu_seconds() - cpu0;
+  const double sender_cpu = usage.cpu();
   const double receiver_cpu = finished ? std::stod(field(*done_report, "cpu_s")) : 0.0;
   const double cpu = sender_cpu + receiver_cpu;
   const std::uint64_t received = finished ? std::stoull(field(*done_report, "received")) : 0;
@@ -346,8 +351,9 @@ int main(int argc, char** argv) {
       "result bytes=%llu seconds=%.3f mbit_s=%.1f cpu_s=%.3f cpu_s_per_gib=%.2f rss_start_kib=%ld "
       "rss_peak_kib=%ld sender_cpu_s=%.3f receiver_cpu_s=%.3f\n",
       static_cast<unsigned long long>(received), seconds, static_cast<double>(received) * 8 / seconds / 1e6,
-      cpu, gib > 0 ? cpu / gib : -1.0, rss0 + child_rss0, rss_peak + child_peak, sender_cpu, receiver_cpu);
-  watch.cancel();
+      cpu, gib > 0 ? cpu / gib : -1.0, usage.rss_start() + child_rss0, usage.rss_peak() + child_peak,
+      sender_cpu, receiver_cpu);
+  usage.stop();
   signal.send("exit");
   int status = 0;
   ::waitpid(child, &status, 0);
