@@ -17,6 +17,7 @@
 // Usage: node chromium_pair.mjs [SETUPS=50] [BYTES=268435456]
 import { readFileSync, readdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
+import { printSetups, printTransfer, rssKibOf } from './results.mjs';
 
 const setups = Number(process.argv[2] ?? 50);
 const bytes = Number(process.argv[3] ?? 256 * 1024 * 1024);
@@ -194,19 +195,6 @@ function cpuOf(pids) {
   return out;
 }
 
-function rssKibOf(pids) {
-  let sum = 0;
-  for (const pid of pids) {
-    try {
-      const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (m) sum += Number(m[1]);
-    } catch {
-      // gone
-    }
-  }
-  return sum;
-}
-
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
   headless: true,
@@ -249,13 +237,7 @@ async function measureSetups() {
     await a.evaluate(() => window.bench.close());
     await b.evaluate(() => window.bench.close());
   }
-  if (failed >= maxSetupFailures && times.length + failed < setups) {
-    process.stderr.write(`setups stopped after ${failed} failures\n`);
-  }
-  times.sort((x, y) => x - y);
-  const pct = (q) => (times.length ? times[Math.min(times.length - 1, Math.floor(q * times.length))] : -1);
-  console.log(`result setups=${times.length} failed=${failed} setup_p50_ms=${pct(0.5).toFixed(2)} ` +
-    `setup_p95_ms=${pct(0.95).toFixed(2)} setup_max_ms=${(times.at(-1) ?? -1).toFixed(2)}`);
+  printSetups(times, failed, setups, maxSetupFailures);
   return failed === 0;
 }
 
@@ -292,10 +274,10 @@ async function measureTransfer() {
   const pidsAfter = descendants();
   for (const [pid, s] of cpuOf(pidsAfter)) cpuS += s - (cpu0.get(pid) ?? 0);
   const seconds = (report.lastMs - startMs) / 1000;
-  console.log(`result bytes=${report.received} seconds=${seconds.toFixed(3)} ` +
-    `mbit_s=${(report.received * 8 / seconds / 1e6).toFixed(1)} cpu_s=${cpuS.toFixed(3)} ` +
-    `cpu_s_per_gib=${(cpuS / (report.received / 2 ** 30)).toFixed(2)} rss_start_kib=${rss0} ` +
-    `rss_peak_kib=${rssPeak} processes=${pidsAfter.length} first_byte_ms=${(report.firstMs - startMs).toFixed(2)}`);
+  printTransfer({
+    received: report.received, seconds, cpuS, rssStart: rss0, rssPeak,
+    extra: `processes=${pidsAfter.length} first_byte_ms=${(report.firstMs - startMs).toFixed(2)}`,
+  });
   await a.evaluate(() => window.bench.close());
   await b.evaluate(() => window.bench.close());
 }

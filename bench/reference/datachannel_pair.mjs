@@ -12,8 +12,8 @@
 // Prints "result key=value ..." lines; exits 1 and says why on stderr when something did not finish.
 // Usage: node datachannel_pair.mjs [SETUPS=50] [BYTES=268435456]
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import nodeDataChannel from 'node-datachannel';
+import { printSetups, printTransfer, rssKibOf } from './results.mjs';
 
 const setups = Number(process.argv[2] ?? 50);
 const bytes = Number(process.argv[3] ?? 256 * 1024 * 1024);
@@ -100,11 +100,6 @@ function openChannel(id, ms) {
   });
 }
 
-function rssKib(pid) {
-  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) : 0;
-}
-
 async function measureSetups() {
   const times = [];
   let failed = 0;
@@ -120,13 +115,7 @@ async function measureSetups() {
     }
     close(i);
   }
-  if (failed >= maxSetupFailures && times.length + failed < setups) {
-    process.stderr.write(`setups stopped after ${failed} failures\n`);
-  }
-  times.sort((x, y) => x - y);
-  const pct = (q) => (times.length ? times[Math.min(times.length - 1, Math.floor(q * times.length))] : -1);
-  console.log(`result setups=${times.length} failed=${failed} setup_p50_ms=${pct(0.5).toFixed(2)} ` +
-    `setup_p95_ms=${pct(0.95).toFixed(2)} setup_max_ms=${(times.at(-1) ?? -1).toFixed(2)}`);
+  printSetups(times, failed, setups, maxSetupFailures);
   return failed === 0;
 }
 
@@ -135,10 +124,10 @@ async function measureTransfer() {
   await connect(id, { bytes });
   const channel = await openChannel(id, setupTimeoutMs);
   const done = expect(`done:${id}`, transferTimeoutMs);
-  const rss0 = rssKib(process.pid) + rssKib(answerer.pid);
+  const rss0 = rssKibOf([process.pid, answerer.pid]);
   let rssPeak = rss0;
   const sampler = setInterval(() => {
-    if (!answererGone) rssPeak = Math.max(rssPeak, rssKib(process.pid) + rssKib(answerer.pid));
+    if (!answererGone) rssPeak = Math.max(rssPeak, rssKibOf([process.pid, answerer.pid]));
   }, 20);
   const chunk = Buffer.alloc(messageSize, 0x5a);
   let sent = 0;
@@ -172,11 +161,11 @@ async function measureTransfer() {
   const cpuS = cpuOfferer + report.cpuS;
   const seconds = Number(BigInt(report.lastNs) - startNs) / 1e9;
   const firstByteMs = Number(BigInt(report.firstNs) - startNs) / 1e6;
-  console.log(`result bytes=${report.received} seconds=${seconds.toFixed(3)} ` +
-    `mbit_s=${(report.received * 8 / seconds / 1e6).toFixed(1)} cpu_s=${cpuS.toFixed(3)} ` +
-    `cpu_s_per_gib=${(cpuS / (report.received / 2 ** 30)).toFixed(2)} rss_start_kib=${rss0} ` +
-    `rss_peak_kib=${rssPeak} cpu_offerer_s=${cpuOfferer.toFixed(3)} cpu_answerer_s=${report.cpuS.toFixed(3)} ` +
-    `first_byte_ms=${firstByteMs.toFixed(2)}`);
+  printTransfer({
+    received: report.received, seconds, cpuS, rssStart: rss0, rssPeak,
+    extra: `cpu_offerer_s=${cpuOfferer.toFixed(3)} cpu_answerer_s=${report.cpuS.toFixed(3)} ` +
+      `first_byte_ms=${firstByteMs.toFixed(2)}`,
+  });
   close(id);
 }
 
