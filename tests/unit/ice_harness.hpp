@@ -23,12 +23,14 @@
 #include "stun/attributes.hpp"
 #include "stun/builder.hpp"
 #include "stun/message.hpp"
+#include "support/virtual_turn_server.hpp"
 #include "turn/server.hpp"
 
 namespace peerhub::ice::testing {
 
 using Bytes = std::vector<std::uint8_t>;
 using namespace std::chrono_literals;
+using peerhub::testing::VirtualTurnServer;
 
 inline stun::Address ip4(std::uint8_t a, std::uint8_t b, std::uint8_t c, std::uint8_t d, std::uint16_t port) {
   return stun::Address::v4({a, b, c, d}, port);
@@ -121,21 +123,25 @@ class Network {
   // peerhub's own TURN server core at `address` (UDP and TCP), user "user" / "pass", relays on the same IP
   // from port 50000, private peers allowed.
   void add_turn_server(const stun::Address& address) {
-    turn_address_ = address;
-    turn::ServerConfig c;
-    c.users = {{"user", "pass"}};
-    c.peers.allow_loopback = true;
-    turn_host_ = std::make_unique<TurnHost>(*this);
-    static const std::array<std::uint8_t, 32> kKey{1, 2, 3};
-    turn_shared_ = std::make_unique<turn::SharedState>(kKey);
-    turn_ = std::make_unique<turn::Server>(c, *turn_host_, *turn_shared_);
-    next_turn_tick_ = now;
+    turn_ = std::make_unique<VirtualTurnServer>(
+        address,
+        [this](const turn::FiveTuple& to, Bytes bytes) {
+          if (to.transport == turn::Transport::udp) return send_raw(to.server, to.client, std::move(bytes));
+          for (const auto& [key, stream] : streams_)
+            if (stream.client == to.client)
+              flight_.push_back(InFlight{now + latency, order_++, to.server, to.client, bytes, stream.peer,
+                                         stream.index, false});
+        },
+        [this](const stun::Address& from, const stun::Address& to, Bytes bytes) {
+          send_raw(from, to, std::move(bytes));
+        },
+        now);
   }
-  turn::Server* turn_server() { return turn_.get(); }
+  turn::Server* turn_server() { return turn_ ? &turn_->server() : nullptr; }
   // The TURN server's TCP connection to `p` for its Config::turn_servers[index] is cut.
   void cut_turn_stream(Peer& p, std::size_t index) {
     const stun::Address client = stream_client(p, index);
-    turn_->on_connection_closed(turn::FiveTuple{client, *turn_address_, turn::Transport::tcp}, turn_now());
+    turn_->stream_closed(now, client);
     p.agent.turn_stream_closed(now, index);
   }
 
@@ -170,13 +176,13 @@ class Network {
         if (!next || f.at < *next) next = f.at;
       for (Peer* p : peers_)
         if (const auto t = p->agent.next_timeout(); t && (!next || *t < *next)) next = t;
-      if (turn_ && (!next || next_turn_tick_ < *next)) next = next_turn_tick_;
+      if (turn_ && (!next || turn_->next_tick() < *next)) next = turn_->next_tick();
       if (!next || *next > end) {
         now = end;
         return done();
       }
       now = std::max(now, *next);
-      if (turn_ && next_turn_tick_ <= now) next_turn_tick_ = turn_->on_tick(turn_now());
+      if (turn_) turn_->tick(now);
       deliver_due();
       for (Peer* p : peers_)
         if (const auto t = p->agent.next_timeout(); t && *t <= now) p->agent.handle_timeout(now);
@@ -206,47 +212,12 @@ class Network {
     bool to_server = false;
   };
 
-  // The TURN core's view of the network.
-  struct TurnHost : turn::Host {
-    explicit TurnHost(Network& n) : net(n) {}
-    Network& net;
-    std::map<turn::RelayId, stun::Address> relays;
-    std::uint16_t next_port = 50000;
-    void send_to_client(const turn::FiveTuple& to, std::span<const std::uint8_t> bytes) override {
-      if (to.transport == turn::Transport::udp) {
-        net.send_raw(to.server, to.client, Bytes(bytes.begin(), bytes.end()));
-        return;
-      }
-      for (const auto& [key, stream] : net.streams_)
-        if (stream.client == to.client)
-          net.flight_.push_back(InFlight{net.now + net.latency, net.order_++, to.server, to.client,
-                                         Bytes(bytes.begin(), bytes.end()), stream.peer, stream.index,
-                                         false});
-    }
-    void send_to_peer(turn::RelayId relay, const stun::Address& peer,
-                      std::span<const std::uint8_t> bytes) override {
-      net.send_raw(relays.at(relay), peer, Bytes(bytes.begin(), bytes.end()));
-    }
-    std::optional<turn::Relay> open_relay(stun::Family, const turn::PortRequest&) override {
-      stun::Address a = *net.turn_address_;
-      a.port = next_port++;
-      const turn::RelayId id = a.port;
-      relays[id] = a;
-      return turn::Relay{id, a};
-    }
-    void close_relay(turn::RelayId relay) override { relays.erase(relay); }
-  };
   struct Stream {
     Peer* peer = nullptr;
     std::size_t index = 0;
     stun::Address client;
   };
 
-  turn::Now turn_now() const {
-    return turn::Now{
-        now,
-        1'700'000'000 + std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count()};
-  }
   stun::Address stream_client(Peer& p, std::size_t index) {
     const std::string k = std::to_string(reinterpret_cast<std::uintptr_t>(&p)) + "/" + std::to_string(index);
     auto it = streams_.find(k);
@@ -321,22 +292,12 @@ class Network {
   void deliver(const InFlight& f) {
     if (f.stream_peer != nullptr) {
       if (f.to_server)
-        turn_->on_client_data(turn::FiveTuple{f.from, f.to, turn::Transport::tcp}, f.bytes, turn_now());
+        turn_->deliver_stream(now, f.from, f.bytes);
       else
         record(*f.stream_peer, f.stream_peer->agent.handle_turn_stream(now, f.stream_index, f.bytes));
       return;
     }
-    if (turn_ && f.to == *turn_address_) {
-      turn_->on_client_data(turn::FiveTuple{f.from, f.to, turn::Transport::udp}, f.bytes, turn_now());
-      return;
-    }
-    if (turn_) {
-      for (const auto& [id, address] : turn_host_->relays)
-        if (address == f.to) {
-          turn_->on_peer_data(id, f.from, f.bytes, turn_now());
-          return;
-        }
-    }
+    if (turn_ && turn_->deliver_datagram(now, f.from, f.to, f.bytes)) return;
     if (std::find(stun_servers_.begin(), stun_servers_.end(), f.to) != stun_servers_.end()) {
       const auto m = stun::Message::parse(f.bytes);
       if (!m || m->cls() != stun::Class::request) return;
@@ -366,11 +327,7 @@ class Network {
   std::map<std::string, stun::Address> nat_;
   std::vector<stun::Address> stun_servers_;
   std::vector<InFlight> flight_;
-  std::optional<stun::Address> turn_address_;
-  std::unique_ptr<TurnHost> turn_host_;
-  std::unique_ptr<turn::SharedState> turn_shared_;
-  std::unique_ptr<turn::Server> turn_;
-  TimePoint next_turn_tick_{};
+  std::unique_ptr<VirtualTurnServer> turn_;
   std::map<std::string, Stream> streams_;
 };
 

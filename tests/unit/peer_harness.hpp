@@ -21,6 +21,7 @@
 #include "peer/peer_connection.hpp"
 #include "stun/framing.hpp"
 #include "support/usrsctp_virtual_clock.hpp"
+#include "support/virtual_turn_server.hpp"
 #include "turn/server.hpp"
 
 namespace peerhub::peer::test {
@@ -61,27 +62,31 @@ class Harness {
         a_("a", *stun::Address::parse("10.0.0.1:50001"), both),
         b_("b", *stun::Address::parse("10.0.0.2:50002"), both) {}
 
-  // peerhub's TURN server core at `address` (UDP and TCP), user "user" / "pass", relays on its IP from port
-  // 50000, private peers allowed. Name it in the sides' Configuration (the Harness constructor's `both`).
+  // peerhub's TURN server core at `address` (support/virtual_turn_server.hpp). Name it in the sides'
+  // Configuration (the Harness constructor's `both`).
   void add_turn_server(const stun::Address& address) {
-    turn_address_ = address;
-    turn::ServerConfig c;
-    c.users = {{"user", "pass"}};
-    c.peers.allow_loopback = true;
-    turn_host_ = std::make_unique<TurnHost>(*this);
-    static const std::array<std::uint8_t, 32> kKey{1, 2, 3};
-    turn_shared_ = std::make_unique<turn::SharedState>(kKey);
-    turn_ = std::make_unique<turn::Server>(c, *turn_host_, *turn_shared_);
-    next_turn_tick_ = now_;
+    turn_ = std::make_unique<testing::VirtualTurnServer>(
+        address,
+        [this](const turn::FiveTuple& to, std::vector<std::uint8_t> bytes) {
+          if (to.transport == turn::Transport::udp)
+            return send_datagram(Datagram{to.server, to.client, std::move(bytes)});
+          for (auto& [key, stream] : streams_)
+            if (stream.client == to.client && !stream.cut)
+              in_flight_.emplace(now_ + conditions_.delay,
+                                 Datagram{to.server, to.client, bytes, stream.side, stream.index, false});
+        },
+        [this](const stun::Address& from, const stun::Address& to, std::vector<std::uint8_t> bytes) {
+          send_datagram(Datagram{from, to, std::move(bytes)});
+        },
+        now_);
   }
-  turn::Server* turn_server() { return turn_.get(); }
+  turn::Server* turn_server() { return turn_ ? &turn_->server() : nullptr; }
   // The TCP connection of `side` for its Configuration::turn_servers[index] ends (the server closes it).
   void cut_turn_stream(Side& side, std::size_t index) {
     const auto it = streams_.find(stream_key(side, index));
     if (it == streams_.end() || it->second.cut) return;
     it->second.cut = true;
-    turn_->on_connection_closed(turn::FiveTuple{it->second.client, *turn_address_, turn::Transport::tcp},
-                                turn_now());
+    turn_->stream_closed(now_, it->second.client);
     side.pc.turn_stream_closed(now_, index);
     drain();
   }
@@ -131,10 +136,10 @@ class Harness {
       consider(a_.pc.next_timeout());
       consider(b_.pc.next_timeout());
       if (!in_flight_.empty()) consider(in_flight_.begin()->first);
-      if (turn_) consider(next_turn_tick_);
+      if (turn_) consider(turn_->next_tick());
       if (!next || *next > end) next = end;
       if (*next > now_) now_ = *next;
-      if (turn_ && next_turn_tick_ <= now_) next_turn_tick_ = turn_->on_tick(turn_now());
+      if (turn_) turn_->tick(now_);
       deliver();
       for (Side* s : {&a_, &b_}) {
         const auto t = s->pc.next_timeout();
@@ -185,42 +190,6 @@ class Harness {
     bool cut = false;
   };
 
-  // The TURN core's view of the network.
-  struct TurnHost : turn::Host {
-    explicit TurnHost(Harness& h) : harness(h) {}
-    Harness& harness;
-    std::map<turn::RelayId, stun::Address> relays;
-    std::uint16_t next_port = 50000;
-    void send_to_client(const turn::FiveTuple& to, std::span<const std::uint8_t> bytes) override {
-      std::vector<std::uint8_t> copy(bytes.begin(), bytes.end());
-      if (to.transport == turn::Transport::udp) {
-        harness.send_datagram(Datagram{to.server, to.client, std::move(copy)});
-        return;
-      }
-      for (auto& [key, stream] : harness.streams_)
-        if (stream.client == to.client && !stream.cut)
-          harness.in_flight_.emplace(
-              harness.now_ + harness.conditions_.delay,
-              Datagram{to.server, to.client, std::move(copy), stream.side, stream.index, false});
-    }
-    void send_to_peer(turn::RelayId relay, const stun::Address& peer,
-                      std::span<const std::uint8_t> bytes) override {
-      harness.send_datagram(Datagram{relays.at(relay), peer, {bytes.begin(), bytes.end()}});
-    }
-    std::optional<turn::Relay> open_relay(stun::Family, const turn::PortRequest&) override {
-      stun::Address a = *harness.turn_address_;
-      a.port = next_port++;
-      relays[a.port] = a;
-      return turn::Relay{a.port, a};
-    }
-    void close_relay(turn::RelayId relay) override { relays.erase(relay); }
-  };
-
-  turn::Now turn_now() const {
-    return turn::Now{
-        now_,
-        1'700'000'000 + std::chrono::duration_cast<std::chrono::seconds>(now_.time_since_epoch()).count()};
-  }
   std::string stream_key(Side& side, std::size_t index) const {
     return side.name + "/" + std::to_string(index);
   }
@@ -269,18 +238,7 @@ class Harness {
         deliver_stream(d);
         continue;
       }
-      if (turn_ && d.to == *turn_address_) {
-        turn_->on_client_data(turn::FiveTuple{d.from, d.to, turn::Transport::udp}, d.bytes, turn_now());
-        continue;
-      }
-      if (turn_) {
-        if (const auto r = std::find_if(turn_host_->relays.begin(), turn_host_->relays.end(),
-                                        [&](const auto& relay) { return relay.second == d.to; });
-            r != turn_host_->relays.end()) {
-          turn_->on_peer_data(r->first, d.from, d.bytes, turn_now());
-          continue;
-        }
-      }
+      if (turn_ && turn_->deliver_datagram(now_, d.from, d.to, d.bytes)) continue;
       Side* to = d.to == a_.address ? &a_ : d.to == b_.address ? &b_ : nullptr;
       if (to == nullptr) continue;
       ++delivered_;
@@ -292,7 +250,7 @@ class Harness {
     const auto it = streams_.find(stream_key(*d.stream_side, d.stream_index));
     if (it == streams_.end() || it->second.cut) return;
     if (d.to_server) {
-      turn_->on_client_data(turn::FiveTuple{d.from, d.to, turn::Transport::tcp}, d.bytes, turn_now());
+      turn_->deliver_stream(now_, d.from, d.bytes);
       return;
     }
     // What the server wrote, cut into frames as the shell does.
@@ -334,11 +292,7 @@ class Harness {
   std::multimap<TimePoint, Datagram> in_flight_;
   std::size_t delivered_ = 0;
   std::size_t dropped_ = 0;
-  std::optional<stun::Address> turn_address_;
-  std::unique_ptr<TurnHost> turn_host_;
-  std::unique_ptr<turn::SharedState> turn_shared_;
-  std::unique_ptr<turn::Server> turn_;
-  TimePoint next_turn_tick_{};
+  std::unique_ptr<testing::VirtualTurnServer> turn_;
   std::map<std::string, Stream> streams_;
   std::size_t stream_frames_ = 0;
 };
