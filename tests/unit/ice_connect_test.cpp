@@ -7,37 +7,13 @@
 namespace peerhub::ice::testing {
 namespace {
 
-const stun::Address kA = ip4(10, 0, 0, 1, 5000);
-const stun::Address kB = ip4(10, 0, 0, 2, 6000);
-
-struct Pair2 {
-  Network net;
-  Peer a;
-  Peer b;
-  Pair2(Config ca, Config cb, std::uint64_t seed = 1) : net(seed), a(std::move(ca)), b(std::move(cb)) {
-    net.add(a);
-    net.add(b);
-    a.signal_to = &b;
-    b.signal_to = &a;
-  }
-  bool both_connected() const { return a.connected() && b.connected(); }
-};
-
 // Data both ways on the selected pairs.
-void expect_data_flows(Pair2& p) {
-  const Bytes hello = {0x17, 0xFE, 0xFD, 1, 2, 3};  // a DTLS-looking record (RFC 7983: 20..63)
-  ASSERT_TRUE(p.a.agent.send(p.net.now, hello));
-  ASSERT_TRUE(p.b.agent.send(p.net.now, hello));
-  p.net.pump();
-  p.net.run_for(100ms);
-  ASSERT_FALSE(p.a.received.empty());
-  ASSERT_FALSE(p.b.received.empty());
-  EXPECT_EQ(p.a.received.back(), hello);
-  EXPECT_EQ(p.b.received.back(), hello);
+void expect_data_flows(TwoPeers& p) {
+  expect_data_flows(p, {0x17, 0xFE, 0xFD, 1, 2, 3});  // a DTLS-looking record (RFC 7983: 20..63)
 }
 
 TEST(IceConnect, HostCandidates) {
-  Pair2 p(config(Role::controlling, 1), config(Role::controlled, 2));
+  TwoPeers p(config(Role::controlling, 1), config(Role::controlled, 2));
   exchange_credentials(p.a, p.b);
   p.net.add_base(p.a, 1, kA);
   p.net.add_base(p.b, 7, kB);
@@ -94,7 +70,7 @@ TEST(IceConnect, ServerReflexiveThroughANat) {
   const stun::Address nat = ip4(203, 0, 113, 9, 40001);
   Config ca = config(Role::controlling, 1);
   ca.stun_servers = {stun_server};
-  Pair2 p(ca, config(Role::controlled, 2));
+  TwoPeers p(ca, config(Role::controlled, 2));
   p.net.add_stun_server(stun_server);
   exchange_credentials(p.a, p.b);
   // A's host address is private: nothing reaches it but through the NAT.
@@ -132,7 +108,7 @@ TEST(IceConnect, UnansweredStunServerEndsGatheringWithinFiveSeconds) {
 TEST(IceConnect, Ipv6AndDualStack) {
   const stun::Address a6 = *stun::Address::parse("[2001:db8::1]:5000");
   const stun::Address b6 = *stun::Address::parse("[2001:db8::2]:6000");
-  Pair2 p(config(Role::controlling, 1), config(Role::controlled, 2));
+  TwoPeers p(config(Role::controlling, 1), config(Role::controlled, 2));
   exchange_credentials(p.a, p.b);
   p.net.add_base(p.a, 1, a6);
   p.net.add_base(p.a, 2, kA);
@@ -145,7 +121,7 @@ TEST(IceConnect, Ipv6AndDualStack) {
 
 TEST(IceConnect, RoleConflictBothControlling) {
   for (const Role role : {Role::controlling, Role::controlled}) {
-    Pair2 p(config(role, 1), config(role, 2));
+    TwoPeers p(config(role, 1), config(role, 2));
     exchange_credentials(p.a, p.b);
     p.net.add_base(p.a, 1, kA);
     p.net.add_base(p.b, 2, kB);
@@ -159,7 +135,7 @@ TEST(IceConnect, LiteAgentAgainstFullAgent) {
   Config lite = config(Role::controlling, 2);  // a lite agent is controlled whatever it is told
   lite.lite = true;
   lite.stun_servers = {ip4(198, 51, 100, 1, 3478)};  // and never gathers
-  Pair2 p(config(Role::controlling, 1), lite);
+  TwoPeers p(config(Role::controlling, 1), lite);
   p.a.signal_to = nullptr;  // the full agent's candidates are not needed by a lite server
   exchange_credentials(p.a, p.b);
   p.net.add_base(p.a, 1, kA);
@@ -179,7 +155,7 @@ TEST(IceConnect, LiteAgentAgainstFullAgent) {
 TEST(IceConnect, TwentyPercentLossDuplicatesAndReordering) {
   Duration slowest{};
   for (std::uint64_t seed = 1; seed <= 40; ++seed) {
-    Pair2 p(config(Role::controlling, seed * 2), config(Role::controlled, seed * 2 + 1), seed);
+    TwoPeers p(config(Role::controlling, seed * 2), config(Role::controlled, seed * 2 + 1), seed);
     p.net.loss = 0.2;
     p.net.duplicate = 0.1;
     p.net.reorder = 0.2;
@@ -198,7 +174,7 @@ TEST(IceConnect, TwentyPercentLossDuplicatesAndReordering) {
 }
 
 TEST(IceConnect, WrongPasswordIsRefusedAndNeverConnects) {
-  Pair2 p(config(Role::controlling, 1), config(Role::controlled, 2));
+  TwoPeers p(config(Role::controlling, 1), config(Role::controlled, 2));
   p.a.agent.set_remote_credentials(p.b.agent.local_ufrag(), "not-the-password-at-all");
   p.b.agent.set_remote_credentials(p.a.agent.local_ufrag(), p.a.agent.local_pwd());
   p.net.add_base(p.a, 1, kA);
@@ -216,7 +192,7 @@ TEST(IceConnect, WrongPasswordIsRefusedAndNeverConnects) {
 }
 
 TEST(IceConnect, UnreachablePeerFailsAfterEndOfCandidates) {
-  Pair2 p(config(Role::controlling, 1), config(Role::controlled, 2));
+  TwoPeers p(config(Role::controlling, 1), config(Role::controlled, 2));
   exchange_credentials(p.a, p.b);
   p.net.add_base(p.a, 1, kA);
   p.net.add_base(p.b, 2, ip4(10, 0, 0, 99, 1));

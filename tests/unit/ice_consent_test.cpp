@@ -7,22 +7,11 @@
 namespace peerhub::ice::testing {
 namespace {
 
-const stun::Address kA = ip4(10, 0, 0, 1, 5000);
-const stun::Address kB = ip4(10, 0, 0, 2, 6000);
-
-struct Connected {
-  Network net;
-  Peer a;
-  Peer b;
-  explicit Connected(bool lite_b = false) : a(config(Role::controlling, 1)), b(make_b(lite_b)) {
-    net.add(a);
-    net.add(b);
-    a.signal_to = &b;
-    b.signal_to = &a;
+struct Connected : TwoPeers {
+  explicit Connected(bool lite_b = false) : TwoPeers(config(Role::controlling, 1), make_b(lite_b)) {
     exchange_credentials(a, b);
-    net.add_base(a, 1, kA);
-    net.add_base(b, 2, kB);
-    EXPECT_TRUE(net.run_until([&] { return a.connected() && b.connected(); }, 2s));
+    add_bases();
+    EXPECT_TRUE(net.run_until([&] { return both_connected(); }, 2s));
   }
   static Config make_b(bool lite) {
     Config c = config(Role::controlled, 2);

@@ -331,4 +331,38 @@ class Network {
   std::map<std::string, Stream> streams_;
 };
 
+// The hosts of the two peers most tests use.
+inline const stun::Address kA = ip4(10, 0, 0, 1, 5000);
+inline const stun::Address kB = ip4(10, 0, 0, 2, 6000);
+
+// Two agents on one network, each the other's signaling peer; a's base is kA, b's kB.
+struct TwoPeers {
+  Network net;
+  Peer a;
+  Peer b;
+  TwoPeers(Config ca, Config cb, std::uint64_t seed = 1) : net(seed), a(std::move(ca)), b(std::move(cb)) {
+    net.add(a);
+    net.add(b);
+    a.signal_to = &b;
+    b.signal_to = &a;
+  }
+  bool both_connected() const { return a.connected() && b.connected(); }
+  void add_bases() {
+    net.add_base(a, 1, kA);
+    net.add_base(b, 2, kB);
+  }
+};
+
+// `record` both ways on the selected pairs, arriving as sent.
+inline void expect_data_flows(TwoPeers& p, const Bytes& record) {
+  ASSERT_TRUE(p.a.agent.send(p.net.now, record));
+  ASSERT_TRUE(p.b.agent.send(p.net.now, record));
+  p.net.pump();
+  p.net.run_for(std::chrono::milliseconds(100));
+  ASSERT_FALSE(p.a.received.empty());
+  ASSERT_FALSE(p.b.received.empty());
+  EXPECT_EQ(p.a.received.back(), record);
+  EXPECT_EQ(p.b.received.back(), record);
+}
+
 }  // namespace peerhub::ice::testing

@@ -7,8 +7,6 @@
 namespace peerhub::ice::testing {
 namespace {
 
-const stun::Address kA = ip4(10, 0, 0, 1, 5000);
-const stun::Address kB = ip4(10, 0, 0, 2, 6000);
 const stun::Address kTurn = ip4(10, 9, 9, 9, 3478);
 
 bool is_turn(const stun::Address& a) {
@@ -17,17 +15,10 @@ bool is_turn(const stun::Address& a) {
 
 // A (controlling, with the TURN server) and B; behind a firewall that lets them reach only the TURN server,
 // unless `firewall` is false.
-struct Relayed {
-  Network net;
-  Peer a;
-  Peer b;
+struct Relayed : TwoPeers {
   explicit Relayed(Transport transport) : Relayed(make(transport), true) {}
-  Relayed(const Config& a_config, bool firewall) : a(a_config), b(config(Role::controlled, 2)) {
-    net.add(a);
-    net.add(b);
+  Relayed(const Config& a_config, bool firewall) : TwoPeers(a_config, config(Role::controlled, 2)) {
     net.add_turn_server(kTurn);
-    a.signal_to = &b;
-    b.signal_to = &a;
     if (firewall) {
       net.allowed = [](const stun::Address& from, const stun::Address& to) {
         return is_turn(from) || is_turn(to);
@@ -40,26 +31,14 @@ struct Relayed {
     c.turn_servers = {TurnServer{kTurn, transport, "user", std::move(password)}};
     return c;
   }
-  void add_bases() {
-    net.add_base(a, 1, kA);
-    net.add_base(b, 2, kB);
-  }
   void connect() {
     add_bases();
-    ASSERT_TRUE(net.run_until([&] { return a.connected() && b.connected(); }, 10s));
+    ASSERT_TRUE(net.run_until([&] { return both_connected(); }, 10s));
   }
 };
 
 void expect_relayed_data(Relayed& r) {
-  const Bytes hello = {0x17, 0xFE, 0xFD, 9};
-  ASSERT_TRUE(r.a.agent.send(r.net.now, hello));
-  ASSERT_TRUE(r.b.agent.send(r.net.now, hello));
-  r.net.pump();
-  r.net.run_for(100ms);
-  ASSERT_FALSE(r.a.received.empty());
-  ASSERT_FALSE(r.b.received.empty());
-  EXPECT_EQ(r.a.received.back(), hello);
-  EXPECT_EQ(r.b.received.back(), hello);
+  expect_data_flows(r, {0x17, 0xFE, 0xFD, 9});
 }
 
 TEST(IceRelay, ConnectsThroughTurnOverUdp) {

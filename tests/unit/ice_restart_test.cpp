@@ -6,22 +6,11 @@
 namespace peerhub::ice::testing {
 namespace {
 
-const stun::Address kA = ip4(10, 0, 0, 1, 5000);
-const stun::Address kB = ip4(10, 0, 0, 2, 6000);
-
-struct Connected {
-  Network net;
-  Peer a{config(Role::controlling, 1)};
-  Peer b{config(Role::controlled, 2)};
-  Connected() {
-    net.add(a);
-    net.add(b);
-    a.signal_to = &b;
-    b.signal_to = &a;
+struct Connected : TwoPeers {
+  Connected() : TwoPeers(config(Role::controlling, 1), config(Role::controlled, 2)) {
     exchange_credentials(a, b);
-    net.add_base(a, 1, kA);
-    net.add_base(b, 2, kB);
-    EXPECT_TRUE(net.run_until([&] { return a.connected() && b.connected(); }, 2s));
+    add_bases();
+    EXPECT_TRUE(net.run_until([&] { return both_connected(); }, 2s));
   }
   // As JSEP does it: both sides restart, then each learns the other's new credentials.
   void restart_both() {

@@ -9,9 +9,6 @@
 namespace peerhub::ice::testing {
 namespace {
 
-const stun::Address kA = ip4(10, 0, 0, 1, 5000);
-const stun::Address kB = ip4(10, 0, 0, 2, 6000);
-
 TEST(IceTrickle, CandidatesArriveLate) {
   Network net;
   Peer a(config(Role::controlling, 1)), b(config(Role::controlled, 2));
