@@ -92,7 +92,8 @@ class FuzzHost : public turn::Host {
   std::vector<turn::RelayId> opened_now;
   bool full = false;
 
-  void send_to_client(const turn::FiveTuple& to, std::span<const std::uint8_t> bytes) override {
+  void send_to_client(const turn::FiveTuple& to, std::span<const std::uint8_t> bytes,
+                      turn::ToClient) override {
     check(!bytes.empty());
     last[tuple_index(to)].assign(bytes.begin(), bytes.end());
   }

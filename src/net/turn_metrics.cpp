@@ -38,6 +38,7 @@ void add(TurnShellCounters& sum, const TurnShellCounters& s) {
   sum.streams_accepted += s.streams_accepted;
   sum.streams_refused += s.streams_refused;
   sum.streams_open += s.streams_open;
+  sum.stream_data_dropped += s.stream_data_dropped;
   for (std::size_t i = 0; i < s.stream_ends.size(); ++i)
     sum.stream_ends[i] += s.stream_ends[i];
 }
@@ -77,6 +78,7 @@ void append_turn_prometheus(std::span<const TurnSnapshot> workers, std::string& 
   w.sample("dropped_total", "reason", "other", m.dropped > known ? m.dropped - known : 0);
   w.sample("dropped_total", "reason", "too-big", s.udp_truncated);
   w.sample("dropped_total", "reason", "send-failed", s.udp_send_failed);
+  w.sample("dropped_total", "reason", "slow-reader", s.stream_data_dropped);
 
   w.family("relayed_packets_total", "counter", "Data relayed, in packets, by direction.");
   w.sample("relayed_packets_total", "direction", "to-peer", m.packets_to_peers);

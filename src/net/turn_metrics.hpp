@@ -23,6 +23,7 @@ struct TurnShellCounters {
   std::uint64_t streams_accepted = 0;   // TCP and TLS connections accepted
   std::uint64_t streams_refused = 0;    // refused at the connection limit
   std::uint64_t streams_open = 0;
+  std::uint64_t stream_data_dropped = 0;       // relayed data for a TCP/TLS client whose send queue was full
   std::array<std::uint64_t, 5> stream_ends{};  // by StreamEnd (turn_stream.hpp)
 };
 

@@ -74,9 +74,11 @@ std::size_t TurnStream::consume(std::span<const std::uint8_t> bytes) {
   return used;
 }
 
-void TurnStream::send(std::span<const std::uint8_t> bytes) {
-  if (!open() || too_slow_) return;
-  if (out_.size() - out_sent_ + bytes.size() > limits_.send_queue_bytes) {
+bool TurnStream::send(std::span<const std::uint8_t> bytes, bool droppable) {
+  if (!open() || too_slow_) return true;  // leaving anyway: not a drop of relayed data
+  const std::size_t queued = out_.size() - out_sent_ + bytes.size();
+  if (droppable && queued > limits_.send_queue_bytes) return false;
+  if (queued > 2 * limits_.send_queue_bytes) {
     too_slow_ = true;  // dropped at the flush: never from inside the core's call
   } else {
     out_.insert(out_.end(), bytes.begin(), bytes.end());
@@ -85,6 +87,7 @@ void TurnStream::send(std::span<const std::uint8_t> bytes) {
     flush_requested_ = true;
     worker_.request_flush(shared_from_this());
   }
+  return true;
 }
 
 void TurnStream::flush() {

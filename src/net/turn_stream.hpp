@@ -2,8 +2,9 @@
 // each other on the stream; the core's framer (turn::next_stream_frame: stun/framing.hpp with the channel
 // numbers the core takes) cuts them and each whole frame goes to the TURN core. What the core sends back is
 // queued and written once per worker round. Both directions are bounded: a frame is never over
-// stun::kMaxFrameSize, bytes that are no frame close the connection, and a client that lets more than the
-// send queue limit pile up is dropped rather than buffered without end.
+// stun::kMaxFrameSize, bytes that are no frame close the connection, relayed data past the send queue limit
+// is dropped (see send()), and a client that stops reading altogether is disconnected rather than buffered
+// without end.
 #pragma once
 
 #include <chrono>
@@ -54,8 +55,11 @@ class TurnStream : public WorkerMember, public std::enable_shared_from_this<Turn
   StreamEnd end_reason() const { return end_; }
 
   void start() { start_reading(); }
-  // Queues bytes for the client, written at the end of the worker's round.
-  void send(std::span<const std::uint8_t> bytes);
+  // Queues bytes for the client, written at the end of the worker's round. Relayed data (`droppable`) that
+  // finds the queue at its limit is dropped, as a UDP path would lose it under congestion (returns false):
+  // the connection and its allocation stay. An answer is never dropped; a client that lets answers pile up
+  // past twice the limit does not read at all and is disconnected.
+  bool send(std::span<const std::uint8_t> bytes, bool droppable);
 
   void flush() override;
   void on_tick(std::chrono::steady_clock::time_point now) override;

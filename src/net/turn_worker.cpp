@@ -213,7 +213,8 @@ void TurnWorker::stream_closed(TurnStream& stream) {
   wants_flush();
 }
 
-void TurnWorker::send_to_client(const turn::FiveTuple& to, std::span<const std::uint8_t> bytes) {
+void TurnWorker::send_to_client(const turn::FiveTuple& to, std::span<const std::uint8_t> bytes,
+                                turn::ToClient kind) {
   if (to.transport == turn::Transport::udp) {
     if (sockets_.udp < 0) return;
     tx_.send(sockets_.udp, to.client, bytes, sockets_.wildcard ? &to.server : nullptr);
@@ -221,7 +222,8 @@ void TurnWorker::send_to_client(const turn::FiveTuple& to, std::span<const std::
     return;
   }
   const auto it = streams_.find(StreamKey{to.client, to.transport});
-  if (it != streams_.end()) it->second->send(bytes);  // gone: the core hears of it through stream_closed
+  if (it == streams_.end()) return;  // gone: the core hears of it through stream_closed
+  if (!it->second->send(bytes, kind == turn::ToClient::relayed)) ++counters_.stream_data_dropped;
 }
 
 void TurnWorker::send_to_peer(turn::RelayId relay, const stun::Address& peer,

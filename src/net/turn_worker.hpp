@@ -63,7 +63,8 @@ class TurnWorker final : public WorkerMember,
   void on_tick(std::chrono::steady_clock::time_point now) override;
   void on_shutdown() override;
 
-  void send_to_client(const turn::FiveTuple& to, std::span<const std::uint8_t> bytes) override;
+  void send_to_client(const turn::FiveTuple& to, std::span<const std::uint8_t> bytes,
+                      turn::ToClient kind) override;
   void send_to_peer(turn::RelayId relay, const stun::Address& peer,
                     std::span<const std::uint8_t> bytes) override;
   std::optional<turn::Relay> open_relay(stun::Family family, const turn::PortRequest& request) override;

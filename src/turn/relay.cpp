@@ -99,7 +99,7 @@ void Server::Impl::peer_data(RelayId relay, const stun::Address& peer, std::span
     out = *built;
     ++metrics.requests[method_index(stun::Method::data)];
   }
-  host.send_to_client(a->tuple, out);
+  host.send_to_client(a->tuple, out, ToClient::relayed);
   ++metrics.packets_to_clients;
   metrics.bytes_to_clients += bytes.size();
 }

@@ -160,7 +160,7 @@ void Server::Impl::finish(const Request& r, stun::Builder& b) {
   }
   if (r.message.fingerprint_offset() != 0) b.add_fingerprint();
   const auto out = b.finish();
-  if (out) host.send_to_client(r.from, *out);
+  if (out) host.send_to_client(r.from, *out, ToClient::response);
 }
 
 void Server::Impl::count_error(std::uint16_t code) {

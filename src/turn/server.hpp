@@ -98,11 +98,16 @@ struct PortRequest {
       reserved;  // the port a reservation token held (reserve_next of an earlier call)
 };
 
+// What goes to a client: the answer to its request, or data relayed from a peer (ChannelData, Data
+// indication). A shell that cannot take more for a client drops relayed data like a UDP path would lose it;
+// an answer it must not lose.
+enum class ToClient : std::uint8_t { response, relayed };
+
 // What the core asks of the shell. Called synchronously from the Server's on_* functions.
 class Host {
  public:
   virtual ~Host() = default;
-  virtual void send_to_client(const FiveTuple& to, std::span<const std::uint8_t> bytes) = 0;
+  virtual void send_to_client(const FiveTuple& to, std::span<const std::uint8_t> bytes, ToClient kind) = 0;
   virtual void send_to_peer(RelayId relay, const stun::Address& peer,
                             std::span<const std::uint8_t> bytes) = 0;
   // Binds a UDP socket of `family` on a port from the configured range; nullopt when none is free (→ 508).

@@ -15,7 +15,7 @@ namespace {
 class LeanHost : public Host {
  public:
   Bytes last;
-  void send_to_client(const FiveTuple&, std::span<const std::uint8_t> bytes) override {
+  void send_to_client(const FiveTuple&, std::span<const std::uint8_t> bytes, ToClient) override {
     last.assign(bytes.begin(), bytes.end());
   }
   void send_to_peer(RelayId, const stun::Address&, std::span<const std::uint8_t>) override {}

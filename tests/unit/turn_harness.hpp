@@ -49,6 +49,7 @@ inline std::span<const std::uint8_t> bytes_of(std::string_view s) {
 struct ClientSend {
   FiveTuple to;
   Bytes bytes;
+  ToClient kind = ToClient::response;
 };
 struct PeerSend {
   RelayId relay = 0;
@@ -72,8 +73,8 @@ class FakeHost : public Host {
   stun::Address ipv4_relay = ip4(203, 0, 113, 7);
   stun::Address ipv6_relay = addr("2001:db8::7");
 
-  void send_to_client(const FiveTuple& to, std::span<const std::uint8_t> bytes) override {
-    to_clients.push_back({to, Bytes(bytes.begin(), bytes.end())});
+  void send_to_client(const FiveTuple& to, std::span<const std::uint8_t> bytes, ToClient kind) override {
+    to_clients.push_back({to, Bytes(bytes.begin(), bytes.end()), kind});
   }
   void send_to_peer(RelayId relay, const stun::Address& peer, std::span<const std::uint8_t> bytes) override {
     EXPECT_TRUE(open.count(relay)) << "send on a relay that is not open";
@@ -180,6 +181,8 @@ class Harness {
     std::vector<Response> out;
     for (std::size_t i = before; i < host_.to_clients.size(); ++i) {
       EXPECT_EQ(host_.to_clients[i].to, from) << "answer sent to another tuple";
+      EXPECT_EQ(host_.to_clients[i].kind, ToClient::response)
+          << "an answer the shell may drop as relayed data";
       out.push_back({host_.to_clients[i].bytes});
     }
     return out;
@@ -196,6 +199,8 @@ class Harness {
                                     std::span<const std::uint8_t> data) {
     const std::size_t before = host_.to_clients.size();
     server_->on_peer_data(relay, peer, data, now_);
+    for (std::size_t i = before; i < host_.to_clients.size(); ++i)
+      EXPECT_EQ(host_.to_clients[i].kind, ToClient::relayed) << "relayed data the shell must not drop";
     return {host_.to_clients.begin() + static_cast<std::ptrdiff_t>(before), host_.to_clients.end()};
   }
 

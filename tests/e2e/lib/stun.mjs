@@ -2,12 +2,12 @@
 // C++ codec (src/stun), so that it checks that codec from the outside: the tests build requests here, peerhub
 // answers, and every response is parsed and verified (MESSAGE-INTEGRITY, FINGERPRINT) here again.
 //
-//   const c = await TurnClient.open({ port, username: 'u', password: 'p' });
+//   const c = await TurnClient.open({ port, username: 'u', password: 'p' });   // or openTcp, over one connection
 //   const a = await c.allocate();                 // 401 challenge, then the signed Allocate
 //   const r = await c.request(Method.createPermission, [xorPeerAddress({ address: '127.0.0.1', port: 9 })]);
 //   r.cls === 'error' && r.error.code === 403
 //
-// Only what the tests need: UDP, IPv4 and IPv6 addresses, MD5 long-term credentials (RFC 8489 §9.2.2).
+// Only what the tests need: UDP and TCP, IPv4 and IPv6 addresses, MD5 long-term credentials (RFC 8489 §9.2.2).
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import net from 'node:net';
@@ -244,11 +244,92 @@ export function channelData(channel, bytes) {
   return Buffer.concat([h, bytes]);
 }
 
-// ---- a UDP endpoint ----
+// ---- endpoints: UDP, and TCP to a TURN server ----
 
-// One UDP socket on 127.0.0.1 (or ::1): requests wait for the response with their transaction ID; anything else
+// What both endpoints share: a response goes to the request waiting for its transaction ID; anything else
 // received (indications, ChannelData, plain datagrams of a peer) goes to an inbox read with next().
-export class UdpEndpoint {
+class Endpoint {
+  constructor(unit) {
+    this.unit = unit; // 'datagram' or 'frame', for the messages
+    this.pending = new Map(); // transaction ID (hex) -> { resolve, reject }
+    this.inbox = [];
+    this.waiters = [];
+    this.failure = null; // set once nothing more can arrive (a TCP connection that ended)
+  }
+
+  received(buf, from) {
+    if (isStun(buf)) {
+      const waiter = this.pending.get(buf.subarray(8, 20).toString('hex'));
+      if (waiter && (buf[0] & 0x01) === 1) { // a success or error response (C1 set)
+        waiter.resolve(buf);
+        return;
+      }
+    }
+    this.inbox.push({ buf, from });
+    this.wake();
+  }
+
+  // Nothing more will arrive: waiting requests and next() fail with `err` instead of timing out.
+  fail(err) {
+    if (this.failure) return;
+    this.failure = err;
+    for (const waiter of [...this.pending.values()]) waiter.reject(err);
+    this.wake();
+  }
+
+  wake() {
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  // Sends request `bytes` with transmit(), again after each delay in `retransmitMs`, and resolves with the decoded
+  // response (a wrong FINGERPRINT throws), or rejects after `timeoutMs`.
+  async exchange(bytes, transmit, { timeoutMs, retransmitMs = [], to }) {
+    const id = bytes.subarray(8, 20).toString('hex');
+    const raw = await new Promise((resolve, reject) => {
+      if (this.failure) {
+        reject(this.failure);
+        return;
+      }
+      const timers = retransmitMs.map((ms) => setTimeout(() => transmit().catch(() => {}), ms));
+      const give = setTimeout(() => end(reject, new Error(`no response from ${to} within ${timeoutMs} ms`)),
+        timeoutMs);
+      const end = (settle, value) => {
+        this.pending.delete(id);
+        [...timers, give].forEach(clearTimeout);
+        settle(value);
+      };
+      this.pending.set(id, { resolve: (buf) => end(resolve, buf), reject: (err) => end(reject, err) });
+      transmit().catch((err) => end(reject, err));
+    });
+    const msg = decode(raw);
+    const fp = verifyFingerprint(msg);
+    if (fp === false) throw new Error('response with a wrong FINGERPRINT');
+    msg.hasFingerprint = fp === true;
+    return msg;
+  }
+
+  // The next entry ({ buf, from }) in the inbox that `match(entry)` accepts, waiting up to `timeoutMs`.
+  async next(match = () => true, { timeoutMs = 3000 } = {}) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const i = this.inbox.findIndex(match);
+      if (i >= 0) return this.inbox.splice(i, 1)[0];
+      if (this.failure) throw this.failure;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no matching ${this.unit} within ${timeoutMs} ms`);
+      await new Promise((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+}
+
+// One UDP socket on 127.0.0.1 (or ::1).
+export class UdpEndpoint extends Endpoint {
   static async open(host = '127.0.0.1') {
     const socket = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
     await new Promise((resolve, reject) => {
@@ -259,21 +340,9 @@ export class UdpEndpoint {
   }
 
   constructor(socket) {
+    super('datagram');
     this.socket = socket;
-    this.pending = new Map(); // transaction ID (hex) -> resolve
-    this.inbox = [];
-    this.waiters = [];
-    socket.on('message', (buf, rinfo) => {
-      if (isStun(buf)) {
-        const waiter = this.pending.get(buf.subarray(8, 20).toString('hex'));
-        if (waiter && (buf[0] & 0x01) === 1) { // a success or error response (C1 set)
-          waiter(buf);
-          return;
-        }
-      }
-      this.inbox.push({ buf, from: { address: rinfo.address, port: rinfo.port } });
-      for (const w of this.waiters.splice(0)) w();
-    });
+    socket.on('message', (buf, rinfo) => this.received(buf, { address: rinfo.address, port: rinfo.port }));
   }
 
   get address() {
@@ -286,48 +355,107 @@ export class UdpEndpoint {
 
   // Sends a request (retransmitted after 500 ms and 1.5 s, §6.2.1, though loopback loses nothing) and resolves
   // with its decoded response, or rejects after `timeoutMs`.
-  async transact(bytes, port, host = '127.0.0.1', { timeoutMs = 3000 } = {}) {
-    const id = bytes.subarray(8, 20).toString('hex');
-    const raw = await new Promise((resolve, reject) => {
-      const timers = [500, 1500].map((ms) => setTimeout(() => this.send(bytes, port, host).catch(() => {}), ms));
-      const give = setTimeout(() => {
-        this.pending.delete(id);
-        reject(new Error(`no response from ${host}:${port} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.pending.set(id, (buf) => {
-        this.pending.delete(id);
-        [...timers, give].forEach(clearTimeout);
-        resolve(buf);
-      });
-      this.send(bytes, port, host).catch(reject);
-    });
-    const msg = decode(raw);
-    const fp = verifyFingerprint(msg);
-    if (fp === false) throw new Error('response with a wrong FINGERPRINT');
-    msg.hasFingerprint = fp === true;
-    return msg;
-  }
-
-  // The next datagram in the inbox that `match(entry)` accepts, waiting up to `timeoutMs`.
-  async next(match = () => true, { timeoutMs = 3000 } = {}) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const i = this.inbox.findIndex(match);
-      if (i >= 0) return this.inbox.splice(i, 1)[0];
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no matching datagram within ${timeoutMs} ms`);
-      await new Promise((resolve) => {
-        const t = setTimeout(resolve, left);
-        this.waiters.push(() => {
-          clearTimeout(t);
-          resolve();
-        });
-      });
-    }
+  transact(bytes, port, host = '127.0.0.1', { timeoutMs = 3000 } = {}) {
+    return this.exchange(bytes, () => this.send(bytes, port, host),
+      { timeoutMs, retransmitMs: [500, 1500], to: `${host}:${port}` });
   }
 
   close() {
     this.socket.close();
+  }
+}
+
+// RFC 8656 §12.5: on a stream nothing marks where a message ends. A STUN message is 20 + its length bytes (the
+// length at offset 2, a multiple of 4); ChannelData (first two bits 01) is 4 + its length bytes, padded to a
+// multiple of 4. Returns { length, size } (the message, and the bytes it takes on the stream with the padding),
+// null while the bytes needed to tell have not all arrived; throws on bytes that start no frame.
+export function streamFrame(buf) {
+  if (buf.length < 4) return null;
+  const length = buf.readUInt16BE(2);
+  switch (buf[0] >> 6) {
+    case 0:
+      if (buf.length < 8) return null;
+      if (buf.readUInt32BE(4) !== MAGIC_COOKIE) throw new Error('a STUN message without the magic cookie');
+      if (length % 4 !== 0) throw new Error(`a STUN message of length ${length}, not a multiple of 4`);
+      return { length: 20 + length, size: 20 + length };
+    case 1:
+      return { length: 4 + length, size: 4 + length + ((4 - (length % 4)) % 4) };
+    default:
+      throw new Error(`0x${buf.subarray(0, 4).toString('hex')} starts neither STUN nor ChannelData`);
+  }
+}
+
+// One TCP connection to a TURN server (RFC 8656 §3.1): the stream is cut into messages (streamFrame), each
+// routed like a datagram (the inbox's `from` is the server). Requests are not retransmitted (§6.2.2: the
+// stream is reliable). An end of the connection, or bytes that are no frame, fail what waits at once.
+export class TcpEndpoint extends Endpoint {
+  static async open(port, host = '127.0.0.1') {
+    const socket = net.connect({ port, host });
+    await new Promise((resolve, reject) => {
+      socket.once('error', reject);
+      socket.once('connect', () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+    socket.setNoDelay(true);
+    return new TcpEndpoint(socket);
+  }
+
+  constructor(socket) {
+    super('frame');
+    this.socket = socket;
+    this.server = { address: socket.remoteAddress, port: socket.remotePort };
+    this.buffered = Buffer.alloc(0); // received bytes not yet a whole frame
+    socket.on('data', (chunk) => this.take(chunk));
+    socket.on('error', (err) => this.fail(new Error(`the TCP connection to the TURN server failed: ${err.message}`)));
+    socket.on('close', () => this.fail(new Error('the TURN server closed the TCP connection')));
+  }
+
+  take(chunk) {
+    this.buffered = this.buffered.length ? Buffer.concat([this.buffered, chunk]) : chunk;
+    let at = 0;
+    try {
+      for (let frame; (frame = streamFrame(this.buffered.subarray(at))) && at + frame.size <= this.buffered.length;
+        at += frame.size) {
+        this.received(Buffer.from(this.buffered.subarray(at, at + frame.length)), this.server);
+      }
+    } catch (err) {
+      this.fail(new Error(`the TURN server sent bytes that are no frame: ${err.message}`));
+      this.socket.destroy();
+      return;
+    }
+    this.buffered = this.buffered.subarray(at);
+  }
+
+  get address() {
+    return this.socket.address();
+  }
+
+  send(bytes) {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => this.socket.write(bytes, (e) => (e ? reject(e) : resolve())));
+  }
+
+  // Sends a request once and resolves with its decoded response, or rejects after `timeoutMs` or when the
+  // connection ends.
+  transact(bytes, { timeoutMs = 3000 } = {}) {
+    return this.exchange(bytes, () => this.send(bytes),
+      { timeoutMs, to: `${this.server.address}:${this.server.port} over TCP` });
+  }
+
+  // Stop and restart reading the socket: paused, the kernel's buffers fill and then the server's send queue.
+  pause() {
+    this.socket.pause();
+  }
+
+  resume() {
+    this.socket.resume();
+  }
+
+  close() {
+    this.fail(new Error('the TCP endpoint was closed'));
+    this.socket.destroy();
   }
 }
 
@@ -340,9 +468,17 @@ export class TurnClient {
     return new TurnClient(ep, { port, host, user, password });
   }
 
+  // The same over one TCP connection to the server.
+  static async openTcp({ port, host = '127.0.0.1', username: user, password }) {
+    const ep = await TcpEndpoint.open(port, host);
+    return new TurnClient(ep, { port, host, user, password });
+  }
+
   constructor(endpoint, { port, host, user, password }) {
     this.ep = endpoint;
     this.server = { port, host };
+    // A UDP endpoint names the server in every request; a TCP one is connected to it.
+    this.route = endpoint instanceof TcpEndpoint ? [] : [port, host];
     this.user = user;
     this.password = password;
     this.realm = null;
@@ -356,7 +492,7 @@ export class TurnClient {
     const signed = sign && this.nonce !== null;
     const attrs = signed ? [username(this.user), realm(this.realm), nonce(this.nonce), ...attributes] : attributes;
     const bytes = encode({ method, attributes: attrs, key: signed ? this.key : null, transactionId });
-    const res = await this.ep.transact(bytes, this.server.port, this.server.host);
+    const res = await this.ep.transact(bytes, ...this.route);
     if (signed) {
       res.integrity = verifyIntegrity(res, this.key);
       if (res.integrity === false) throw new Error(`response to method ${method} with a wrong MESSAGE-INTEGRITY`);

@@ -78,7 +78,8 @@ class VirtualTurnServer : turn::Host {
         1'700'000'000 + std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count()};
   }
 
-  void send_to_client(const turn::FiveTuple& to, std::span<const std::uint8_t> bytes) override {
+  void send_to_client(const turn::FiveTuple& to, std::span<const std::uint8_t> bytes,
+                      turn::ToClient) override {
     to_client_(to, {bytes.begin(), bytes.end()});
   }
   void send_to_peer(turn::RelayId relay, const stun::Address& peer,
