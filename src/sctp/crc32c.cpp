@@ -1,7 +1,8 @@
 #include "sctp/crc32c.hpp"
 
-#include <array>
 #include <cstring>
+
+#include "common/crc32.hpp"
 
 #if defined(__x86_64__)
 #include <nmmintrin.h>
@@ -10,26 +11,8 @@
 namespace peerhub::sctp {
 namespace {
 
-constexpr std::uint32_t kReflectedPolynomial = 0x82F63B78;
-
-// One table entry per byte value: the register after shifting that byte through it bit by bit.
-constexpr std::array<std::uint32_t, 256> make_table() {
-  std::array<std::uint32_t, 256> table{};
-  for (std::uint32_t byte = 0; byte < 256; ++byte) {
-    std::uint32_t reg = byte;
-    for (int bit = 0; bit < 8; ++bit)
-      reg = (reg & 1U) != 0 ? (reg >> 1) ^ kReflectedPolynomial : reg >> 1;
-    table[byte] = reg;
-  }
-  return table;
-}
-constexpr auto kTable = make_table();
-
-std::uint32_t update_table(std::uint32_t reg, std::span<const std::uint8_t> data) {
-  for (const std::uint8_t b : data)
-    reg = kTable[(reg ^ b) & 0xFFU] ^ (reg >> 8);
-  return reg;
-}
+// CRC32c: the reflected form of the Castagnoli polynomial 0x1EDC6F41.
+using CastagnoliCrc = ReflectedCrc32<0x82F63B78U>;
 
 #if defined(__x86_64__)
 // The crc32 instruction implements exactly this reflected Castagnoli register update, eight bytes at a time.
@@ -67,7 +50,7 @@ std::uint32_t crc32c(std::span<const std::uint8_t> data) {
 }
 
 std::uint32_t crc32c_portable(std::span<const std::uint8_t> data) {
-  return ~update_table(0xFFFFFFFFU, data);
+  return ~CastagnoliCrc::update(0xFFFFFFFFU, data);
 }
 
 void stamp_checksum(std::span<std::uint8_t> packet) {

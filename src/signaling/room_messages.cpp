@@ -44,7 +44,8 @@ void Hub::State::join_room(Conn& conn, const json::object& m) {
     }
     if (room && room->members.size() >= config_.members_per_room) {
       send_error(conn, ErrorKind::kRoomFull,
-                 "room is full: at most " + std::to_string(config_.members_per_room) + " members");
+                 "room is full: at most " + std::to_string(config_.members_per_room) +
+                     (config_.members_per_room == 1 ? " member" : " members"));
       return;
     }
     room = &rooms_.find_or_create(name);

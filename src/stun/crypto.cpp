@@ -9,6 +9,8 @@
 
 #include <memory>
 
+#include "common/crc32.hpp"
+
 namespace peerhub::stun {
 
 namespace {
@@ -63,17 +65,8 @@ Result<std::array<std::uint8_t, N>> run_digest(const EVP_MD* md,
   return out;
 }
 
-constexpr std::array<std::uint32_t, 256> make_crc_table() {
-  std::array<std::uint32_t, 256> table{};
-  for (std::uint32_t i = 0; i < 256; ++i) {
-    std::uint32_t c = i;
-    for (int k = 0; k < 8; ++k)
-      c = (c & 1U) != 0 ? 0xEDB88320U ^ (c >> 1) : c >> 1;
-    table[i] = c;
-  }
-  return table;
-}
-constexpr std::array<std::uint32_t, 256> kCrcTable = make_crc_table();
+// CRC-32/ISO-HDLC: the reflected form of 0x04C11DB7.
+using IsoHdlcCrc = ReflectedCrc32<0xEDB88320U>;
 
 }  // namespace
 
@@ -98,10 +91,7 @@ Result<std::array<std::uint8_t, 32>> sha256(std::initializer_list<std::span<cons
 }
 
 std::uint32_t crc32(std::span<const std::uint8_t> data, std::uint32_t crc) {
-  crc = ~crc;
-  for (const std::uint8_t b : data)
-    crc = kCrcTable[(crc ^ b) & 0xFFU] ^ (crc >> 8);
-  return ~crc;
+  return ~IsoHdlcCrc::update(~crc, data);
 }
 
 bool equal_constant_time(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {

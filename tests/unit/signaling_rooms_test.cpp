@@ -186,9 +186,21 @@ TEST(SignalingRooms, MembersPerRoomIsLimited) {
   h.next(a);
   h.next(b);
   h.send(c, R"({"type":"join","room":"r"})");
-  h.expect_error(c, "room-full");
+  EXPECT_EQ(h.expect_error(c, "room-full")["message"], "room is full: at most 2 members");
   EXPECT_TRUE(h.empty(a));
   EXPECT_TRUE(h.empty(b));
+}
+
+TEST(SignalingRooms, ARoomOfOneSaysMemberInTheSingular) {
+  HubConfig config;
+  config.members_per_room = 1;
+  Harness h(config);
+  ConnId a = h.login("alice");
+  ConnId b = h.login("bob");
+  h.send(a, R"({"type":"join","room":"solo"})");
+  h.next(a);
+  h.send(b, R"({"type":"join","room":"solo"})");
+  EXPECT_EQ(h.expect_error(b, "room-full")["message"], "room is full: at most 1 member");
 }
 
 TEST(SignalingRooms, JoinNeedsLoginAndAValidRoomName) {
