@@ -206,6 +206,7 @@ struct Agent::Impl {
 
   // consent.cpp
   void run_consent(TimePoint now);
+  void lose_consent();  // the selected pair no longer reaches the peer: failed (sticky until a restart)
 
   // relay.cpp
   void start_relays(TimePoint now, const LocalBase& base);

@@ -11,12 +11,7 @@ void Agent::Impl::run_consent(TimePoint now) {
   if (!selected || selected->expired) return;
   Selected& s = *selected;
   const TimePoint last_ok = config.lite ? s.last_received : s.last_consent;
-  if (now >= last_ok + kConsentExpiry) {
-    s.expired = true;
-    consent_failed = true;
-    std::erase_if(transactions, [](const Transaction& t) { return t.kind == Transaction::Kind::consent; });
-    return;
-  }
+  if (now >= last_ok + kConsentExpiry) return lose_consent();
   if (!s.disconnected && now >= s.last_received + kDisconnectedAfter) s.disconnected = true;
   if (!config.lite && now >= s.next_consent) {
     Transaction t;
@@ -38,6 +33,13 @@ void Agent::Impl::run_consent(TimePoint now) {
     transmit(s.base_key, s.base, s.info.remote.address, binding_indication(new_transaction_id()));
     s.last_sent = now;
   }
+}
+
+void Agent::Impl::lose_consent() {
+  if (!selected) return;
+  selected->expired = true;
+  consent_failed = true;
+  std::erase_if(transactions, [](const Transaction& t) { return t.kind == Transaction::Kind::consent; });
 }
 
 }  // namespace peerhub::ice

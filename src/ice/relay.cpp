@@ -111,6 +111,10 @@ void Agent::Impl::relay_failed(std::size_t i) {
       if (nominating && &pairs[*nominating] == &p) nominating.reset();
     }
   std::erase_if(transactions, [&](const Transaction& t) { return t.base_id == key; });
+  // The selected pair ran through this relay (its TCP connection to the server ended, or a refresh failed):
+  // nothing sent on it reaches the peer any more, which is what an expired consent means. Failed now rather
+  // than after RFC 7675's 30 s of silence.
+  if (selected && !selected->expired && selected->base_key == key) lose_consent();
 }
 
 // A pair on a relay needs a permission for the peer's IP on the server (RFC 8656 §9).

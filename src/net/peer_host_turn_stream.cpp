@@ -33,7 +33,7 @@ void PeerHost::send_turn_stream(ice::Transmit&& transmit) {
     const auto server = stun::to_string(transmit.destination);
     handlers.closed = [this, index, server, alive = alive_](const std::string& why) {
       if (!*alive || closed_) return;
-      spdlog::debug(log::event("turn-tcp-closed", {{"server", server}, {"reason", why}}));
+      spdlog::warn(log::event("turn-tcp-closed", {{"server", server}, {"reason", why}}));
       pc_.turn_stream_closed(now(), index);
       flush();
     };
