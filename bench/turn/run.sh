@@ -20,7 +20,8 @@ for tool in turnserver turnutils_uclient turnutils_peer stdbuf; do
   command -v "$tool" >/dev/null || { echo "run.sh: $tool is missing (scripts/install.sh installs coturn)" >&2; exit 1; }
 done
 if [[ " $SERVERS " == *" peerhub "* ]]; then
-  "$PEERHUB" --help 2>&1 | grep -q -- '--turn-relay-ports' ||
+  # grep reads the whole help (no -q): exiting early would kill --help with SIGPIPE, which pipefail reports.
+  "$PEERHUB" --help 2>&1 | grep -- '--turn-relay-ports' >/dev/null ||
     { echo "run.sh: $PEERHUB has no TURN server (--turn-relay-ports)" >&2; exit 1; }
 fi
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
