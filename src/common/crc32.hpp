@@ -39,13 +39,6 @@ class ReflectedCrc32 {
     return reg;
   }
 
-  // The same a byte at a time, for tests of the tables.
-  static std::uint32_t update_bytewise(std::uint32_t reg, std::span<const std::uint8_t> data) {
-    for (const std::uint8_t b : data)
-      reg = kTables[0][(reg ^ b) & 0xFFU] ^ (reg >> 8);
-    return reg;
-  }
-
  private:
   using Tables = std::array<std::array<std::uint32_t, 256>, 8>;
 

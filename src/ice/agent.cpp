@@ -182,15 +182,9 @@ void Agent::add_local_base(TimePoint now, const LocalBase& b) {
   // Earlier bases are preferred (the shell lists its best interface first).
   host.local_preference = static_cast<std::uint16_t>(65535 - std::min<std::size_t>(a.bases.size() - 1, 1000));
   host.c.foundation = compute_foundation(CandidateType::host, b.address, std::nullopt, Transport::udp);
-  host.c.component = 1;
-  host.c.priority = candidate_priority(CandidateType::host, host.local_preference);
   host.c.address = b.address;
   host.c.type = CandidateType::host;
-  host.c.generation = 0;
-  host.c.ufrag = a.ufrag;
-  a.locals.push_back(host);
-  const std::size_t index = a.locals.size() - 1;
-  a.emit(event::LocalCandidate{host.c});
+  const std::size_t index = a.add_local(std::move(host));
   a.gathering_announced = false;
   a.pair_local(index);
   if (!a.config.lite) {

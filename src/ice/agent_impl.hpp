@@ -178,6 +178,10 @@ struct Agent::Impl {
   // checklist.cpp
   void pair_remote(std::size_t remote);
   void pair_local(std::size_t local);
+  // Adds a gathered candidate (base, preference, type, address, related and foundation filled in): its
+  // priority (§5.1.2.1), generation and ufrag are set here, it is announced, and its index in `locals`
+  // returned.
+  std::size_t add_local(LocalCand cand);
   std::optional<std::size_t> add_pair(std::size_t local, std::size_t remote);
   std::optional<std::size_t> find_pair(std::size_t local, std::size_t remote) const;
   void recompute_priorities();

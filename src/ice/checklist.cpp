@@ -43,6 +43,15 @@ void Agent::Impl::pair_remote(std::size_t remote) {
     if (is_base(locals[l]) && pairable(locals[l].c, remotes[remote])) add_pair(l, remote);
 }
 
+std::size_t Agent::Impl::add_local(LocalCand cand) {
+  cand.c.priority = candidate_priority(cand.c.type, cand.local_preference);
+  cand.c.generation = 0;
+  cand.c.ufrag = ufrag;
+  locals.push_back(std::move(cand));
+  emit(event::LocalCandidate{locals.back().c});
+  return locals.size() - 1;
+}
+
 void Agent::Impl::pair_local(std::size_t local) {
   if (config.lite || !is_base(locals[local])) return;
   for (std::size_t r = 0; r < remotes.size(); ++r)

@@ -89,15 +89,10 @@ void Agent::Impl::relay_allocated(std::size_t i, const turn::Allocated& a) {
       relay.local_preference = locals[*host].local_preference;
   relay.c.foundation =
       compute_foundation(CandidateType::relay, r.base_address, server.address, server.transport);
-  relay.c.priority = candidate_priority(CandidateType::relay, relay.local_preference);
   relay.c.address = a.relayed;
   relay.c.type = CandidateType::relay;
   relay.c.related = a.mapped;
-  relay.c.generation = 0;
-  relay.c.ufrag = ufrag;
-  locals.push_back(relay);
-  emit(event::LocalCandidate{relay.c});
-  pair_local(locals.size() - 1);
+  pair_local(add_local(std::move(relay)));
 }
 
 void Agent::Impl::relay_failed(std::size_t i) {

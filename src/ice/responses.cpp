@@ -95,14 +95,10 @@ void Agent::Impl::add_srflx(const Base& base, const stun::Address& mapped,
   srflx.base = base.address;
   srflx.local_preference = host ? locals[*host].local_preference : std::uint16_t{65535};
   srflx.c.foundation = compute_foundation(CandidateType::srflx, base.address, server, Transport::udp);
-  srflx.c.priority = candidate_priority(CandidateType::srflx, srflx.local_preference);
   srflx.c.address = mapped;
   srflx.c.type = CandidateType::srflx;
   srflx.c.related = base.address;
-  srflx.c.generation = 0;
-  srflx.c.ufrag = ufrag;
-  locals.push_back(srflx);
-  emit(event::LocalCandidate{srflx.c});
+  add_local(std::move(srflx));
 }
 
 void Agent::Impl::handle_response(TimePoint now, const Base& base, const stun::Address& from,

@@ -22,6 +22,17 @@ bool destination_less(const stun::Address& a, const stun::Address& b) {
   return a.bytes < b.bytes;
 }
 
+// Writes `value` as the header's only control message.
+template <class Value>
+void put_control(msghdr& h, int level, int type, const Value& value) {
+  cmsghdr* c = CMSG_FIRSTHDR(&h);
+  c->cmsg_level = level;
+  c->cmsg_type = type;
+  c->cmsg_len = CMSG_LEN(sizeof value);
+  std::memcpy(CMSG_DATA(c), &value, sizeof value);
+  h.msg_controllen = CMSG_SPACE(sizeof value);
+}
+
 }  // namespace
 
 UdpReceiver::UdpReceiver() : bytes_(new std::uint8_t[kBatch * kDatagramBytes]) {
@@ -94,23 +105,14 @@ void UdpSender::fill(mmsghdr& header, iovec& iov, sockaddr_storage& to_storage, 
   // of source could be another one, and the client would not recognise the answer.
   h.msg_control = control.bytes;
   h.msg_controllen = sizeof control.bytes;
-  cmsghdr* c = CMSG_FIRSTHDR(&h);
   if (source->family == stun::Family::ipv4) {
     in_pktinfo info{};
     std::memcpy(&info.ipi_spec_dst, source->bytes.data(), 4);
-    c->cmsg_level = IPPROTO_IP;
-    c->cmsg_type = IP_PKTINFO;
-    c->cmsg_len = CMSG_LEN(sizeof info);
-    std::memcpy(CMSG_DATA(c), &info, sizeof info);
-    h.msg_controllen = CMSG_SPACE(sizeof info);
+    put_control(h, IPPROTO_IP, IP_PKTINFO, info);
   } else {
     in6_pktinfo info{};
     std::memcpy(&info.ipi6_addr, source->bytes.data(), 16);
-    c->cmsg_level = IPPROTO_IPV6;
-    c->cmsg_type = IPV6_PKTINFO;
-    c->cmsg_len = CMSG_LEN(sizeof info);
-    std::memcpy(CMSG_DATA(c), &info, sizeof info);
-    h.msg_controllen = CMSG_SPACE(sizeof info);
+    put_control(h, IPPROTO_IPV6, IPV6_PKTINFO, info);
   }
 }
 
