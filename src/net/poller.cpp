@@ -1,68 +1,89 @@
 #include "net/poller.hpp"
 
-#include <cerrno>
-#include <system_error>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
-#include <boost/asio/post.hpp>
+#include <cerrno>
+#include <cstdint>
+#include <system_error>
 
 namespace peerhub::net {
 namespace {
 
-int make_epoll() {
-  const int fd = ::epoll_create1(EPOLL_CLOEXEC);
-  if (fd < 0) throw std::system_error(errno, std::generic_category(), "epoll_create1");
+constexpr std::uint32_t kReadEvents = EPOLLIN | EPOLLRDHUP;
+
+// Entries that are not clients: their data.ptr points at one of these tags.
+char reactor_tag;
+char wake_tag;
+
+int checked(int fd, const char* what) {
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), what);
   return fd;
 }
 
-constexpr std::uint32_t kReadEvents = EPOLLIN | EPOLLRDHUP;
+void add_tagged(int epoll, int fd, char* tag) {
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.ptr = tag;
+  checked(::epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &ev), "epoll_ctl (worker)");
+}
 
 }  // namespace
 
-Poller::Poller(boost::asio::io_context& io, std::function<void(bool)> batch)
-    : watch_(io.get_executor(), make_epoll()), batch_(std::move(batch)) {}
+Poller::Poller(int reactor, std::function<void(bool)> batch)
+    : epoll_(checked(::epoll_create1(EPOLL_CLOEXEC), "epoll_create1")),
+      wake_(checked(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC), "eventfd")),
+      batch_(std::move(batch)) {
+  add_tagged(epoll_, reactor, &reactor_tag);
+  add_tagged(epoll_, wake_, &wake_tag);
+}
 
-void Poller::start() {
-  wait();
+Poller::~Poller() {
+  ::close(wake_);
+  ::close(epoll_);
+}
+
+void Poller::run(bool block) {
+  const bool wait = block && !more_;
+  more_ = false;
+  const int n = ::epoll_wait(epoll_, events_.data(), static_cast<int>(events_.size()), wait ? -1 : 0);
+  if (n <= 0) return;  // nothing, or EINTR: the caller comes back
+  batch_(true);
+  for (int i = 0; i < n; ++i) {
+    void* ptr = events_[i].data.ptr;
+    if (ptr == &reactor_tag) continue;  // the worker runs Asio's ready work after the round
+    if (ptr == &wake_tag) {
+      std::uint64_t count = 0;
+      [[maybe_unused]] const auto ignored = ::read(wake_, &count, sizeof count);
+      continue;
+    }
+    static_cast<Client*>(ptr)->on_poll(events_[i].events);
+  }
+  batch_(false);
+}
+
+void Poller::wake() {
+  const std::uint64_t one = 1;
+  [[maybe_unused]] const auto ignored = ::write(wake_, &one, sizeof one);  // EAGAIN: already awake
 }
 
 bool Poller::add(int fd, Client* client) {
   epoll_event ev{};
   ev.events = kReadEvents;
   ev.data.ptr = client;
-  return ::epoll_ctl(watch_.native_handle(), EPOLL_CTL_ADD, fd, &ev) == 0;
+  return ::epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &ev) == 0;
 }
 
 void Poller::watch(int fd, Client* client, bool read, bool write) {
   epoll_event ev{};
   ev.events = (read ? kReadEvents : 0u) | (write ? static_cast<std::uint32_t>(EPOLLOUT) : 0u);
   ev.data.ptr = client;
-  ::epoll_ctl(watch_.native_handle(), EPOLL_CTL_MOD, fd, &ev);
+  ::epoll_ctl(epoll_, EPOLL_CTL_MOD, fd, &ev);
 }
 
 void Poller::remove(int fd) {
   epoll_event ev{};  // ignored, but kernels before 2.6.9 wanted a pointer
-  ::epoll_ctl(watch_.native_handle(), EPOLL_CTL_DEL, fd, &ev);
-}
-
-void Poller::wait() {
-  watch_.async_wait(boost::asio::posix::descriptor_base::wait_read,
-                    [this](const boost::system::error_code& ec) {
-                      if (!ec) run_batch();
-                    });
-}
-
-void Poller::run_batch() {
-  more_ = false;
-  batch_(true);
-  const int n = ::epoll_wait(watch_.native_handle(), events_.data(), static_cast<int>(events_.size()), 0);
-  for (int i = 0; i < n; ++i)
-    static_cast<Client*>(events_[i].data.ptr)->on_poll(events_[i].events);
-  batch_(false);
-  if (more_ || n == static_cast<int>(events_.size())) {
-    boost::asio::post(watch_.get_executor(), [this] { run_batch(); });
-  } else {
-    wait();
-  }
+  ::epoll_ctl(epoll_, EPOLL_CTL_DEL, fd, &ev);
 }
 
 }  // namespace peerhub::net

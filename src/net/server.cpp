@@ -168,7 +168,7 @@ int run_server(const Config& config) {
     if (ec) return;
     spdlog::info("stopping signal={} websockets={}", signo, metrics.ws_open.load());
     for (std::size_t i = 0; i < workers.size(); ++i) {
-      asio::post(workers[i]->io(), [&w = *workers[i], &l = *listeners[i]] {
+      workers[i]->post([&w = *workers[i], &l = *listeners[i]] {
         l.stop();
         w.shutdown_members();
       });

@@ -82,7 +82,7 @@ void SignalingRouter::post_remote(std::vector<std::vector<Delivery>>& remote) {
   for (auto& batch : remote) {
     if (batch.empty()) continue;
     auto& worker = batch.front().to->worker();
-    boost::asio::post(worker.io(), [batch = std::move(batch)] {
+    worker.post([batch = std::move(batch)] {
       for (const auto& d : batch)
         d.to->deliver(*d.text, d.close_code);
     });

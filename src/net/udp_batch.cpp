@@ -204,13 +204,16 @@ void UdpSender::flush() {
   if (count_ == 0) return;
   const std::size_t n = count_;
   count_ = 0;
-  // By socket, then by destination; stable, so the datagrams of one flow keep the order they were queued in.
+  // By socket, then by destination, then by queue position, so the datagrams of one flow keep the order they
+  // were queued in (std::stable_sort would do the same, but takes a heap buffer on every flush).
   std::iota(order_.begin(), order_.begin() + static_cast<std::ptrdiff_t>(n), std::uint8_t{0});
-  std::stable_sort(order_.begin(), order_.begin() + static_cast<std::ptrdiff_t>(n),
-                   [&](std::uint8_t a, std::uint8_t b) {
-                     if (fds_[a] != fds_[b]) return fds_[a] < fds_[b];
-                     return destination_less(destinations_[a], destinations_[b]);
-                   });
+  std::sort(order_.begin(), order_.begin() + static_cast<std::ptrdiff_t>(n),
+            [&](std::uint8_t a, std::uint8_t b) {
+              if (fds_[a] != fds_[b]) return fds_[a] < fds_[b];
+              if (destinations_[a] != destinations_[b])
+                return destination_less(destinations_[a], destinations_[b]);
+              return a < b;
+            });
   gso_usable(fds_[order_[0]]);
   groups_ = 0;
   for (std::size_t start = 0; start < n;) {

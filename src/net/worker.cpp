@@ -2,6 +2,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include "net/asio_reactor.hpp"
+
 namespace peerhub::net {
 namespace {
 thread_local Worker* tls_current = nullptr;
@@ -13,7 +15,7 @@ Worker::Worker(unsigned index)
       io_(1),
       rx_(kRxBufferBytes),
       timer_(io_.get_executor()),
-      poller_(io_, [this](bool starting) { batch(starting); }) {}
+      poller_(reactor_descriptor(io_), [this](bool starting) { batch(starting); }) {}
 
 Worker::~Worker() {
   stop();
@@ -26,17 +28,24 @@ Worker* Worker::current() {
 }
 
 void Worker::start() {
-  poller_.start();
   thread_ = std::thread([this] {
     tls_current = this;
     auto guard = boost::asio::make_work_guard(io_);
-    io_.run();
+    // A round: what Asio has ready (handlers posted meanwhile, timers, TLS sockets; its own epoll set is
+    // looked at without blocking), then one wait in the poller, which also ends when Asio's set becomes
+    // ready.
+    while (!io_.stopped()) {
+      io_.poll();
+      if (io_.stopped()) break;
+      poller_.run(true);
+    }
     tls_current = nullptr;
   });
 }
 
 void Worker::stop() {
   io_.stop();
+  poller_.wake();
 }
 
 void Worker::join() {

@@ -6,9 +6,11 @@
 #include <memory>
 #include <span>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/intrusive/list.hpp>
 
 #include "net/poller.hpp"
@@ -43,14 +45,22 @@ class Worker {
   static Worker* current();
 
   void start();  // starts the thread
-  void stop();   // stops the io_context; join() waits for the thread
+  void stop();   // stops the io_context (from any thread); join() waits for the thread
   void join();
+
+  // Runs `handler` on this worker's thread. The way to reach a worker from another thread: the worker waits
+  // in its poller, not in Asio, so a plain asio::post from elsewhere would wait for its next round.
+  template <class Handler>
+  void post(Handler&& handler) {
+    boost::asio::post(io_, std::forward<Handler>(handler));
+    if (current() != this) poller_.wake();
+  }
 
   // Read buffer shared by every plain connection of this worker: reads are readiness-driven, so an idle
   // connection holds no buffer of its own.
   std::span<char> rx_buffer() { return {rx_.data(), rx_.size()}; }
 
-  // The epoll set of this worker's plain WebSocket connections.
+  // The epoll set of the sockets this worker reads itself (plain WebSocket, TURN), where its thread waits.
   Poller& poller() { return poller_; }
 
   // Keeps a member that is going away alive until the current batch of events is handled: events for it may
