@@ -16,18 +16,18 @@ process.on('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
 
-// A port free on 127.0.0.1 for both UDP and TCP right now (STUN/TURN listens on both).
-export async function freePort() {
+// A port free on `host` (127.0.0.1, or ::1) for both UDP and TCP right now (STUN/TURN listens on both).
+export async function freePort(host = '127.0.0.1') {
   for (let attempt = 0; attempt < 20; attempt++) {
     const tcp = net.createServer();
     const port = await new Promise((resolve, reject) => {
       tcp.once('error', reject);
-      tcp.listen(0, '127.0.0.1', () => resolve(tcp.address().port));
+      tcp.listen(0, host, () => resolve(tcp.address().port));
     });
-    const udp = dgram.createSocket('udp4');
+    const udp = dgram.createSocket(net.isIPv6(host) ? 'udp6' : 'udp4');
     const ok = await new Promise((resolve) => {
       udp.once('error', () => resolve(false));
-      udp.bind(port, '127.0.0.1', () => resolve(true));
+      udp.bind(port, host, () => resolve(true));
     });
     await new Promise((resolve) => tcp.close(resolve));
     if (ok) {
@@ -35,7 +35,7 @@ export async function freePort() {
       return port;
     }
   }
-  throw new Error('no port free for both UDP and TCP on 127.0.0.1');
+  throw new Error(`no port free for both UDP and TCP on ${host}`);
 }
 
 // A relay port range of `size` ports that is unlikely to collide with another test's: random, in 20000-32767
@@ -165,10 +165,11 @@ export async function stunclient(port, host = '127.0.0.1') {
 // turnutils_uclient's output. Each line starts with the seconds since it started. Once a second it prints
 // "start_mclient: msz=N, tot_send_msgs=S, tot_recv_msgs=R, ..." (totals so far over all sessions), and at the end
 // "Total lost packets L (P%), total send dropped D (Q%)". Sessions start sending 1-6 s after the connections are
-// up ("Total connect time"), so rates come from the per-second lines, not from the totals.
+// up ("Total connect time"), so rates come from the per-second lines, not from the totals. With -v it also prints
+// each allocation's "IPv4. Received relay addr: 127.0.0.1:PORT" (or "IPv6. ... ::1:PORT"): `relayed` lists them.
 export function parseUclient(text) {
   const out = { perSecond: [], sent: null, received: null, lost: null, lostPercent: null, sendDropped: null,
-    connectTime: null, errors: [] };
+    connectTime: null, relayed: [], errors: [] };
   for (const line of text.split('\n')) {
     let m;
     if ((m = /^(\d+): : start_mclient: msz=(\d+), tot_send_msgs=(\d+), tot_recv_msgs=(\d+)/.exec(line))) {
@@ -182,6 +183,8 @@ export function parseUclient(text) {
       out.sendDropped = Number(m[3]);
     } else if ((m = /Total connect time is (\d+)/.exec(line))) {
       out.connectTime = Number(m[1]);
+    } else if ((m = /IPv([46])\. Received relay addr: (\S+):(\d+)$/.exec(line.trim()))) {
+      out.relayed.push({ family: Number(m[1]), address: m[2], port: Number(m[3]) });
     } else if (/ERROR|error|Cannot/.test(line)) {
       out.errors.push(line.trim());
     }

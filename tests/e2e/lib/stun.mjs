@@ -23,8 +23,8 @@ export const Method = {
 export const Attr = {
   mappedAddress: 0x0001, username: 0x0006, messageIntegrity: 0x0008, errorCode: 0x0009, unknownAttributes: 0x000a,
   channelNumber: 0x000c, lifetime: 0x000d, xorPeerAddress: 0x0012, data: 0x0013, realm: 0x0014, nonce: 0x0015,
-  xorRelayedAddress: 0x0016, requestedTransport: 0x0019, xorMappedAddress: 0x0020, software: 0x8022,
-  fingerprint: 0x8028,
+  xorRelayedAddress: 0x0016, requestedAddressFamily: 0x0017, requestedTransport: 0x0019, xorMappedAddress: 0x0020,
+  software: 0x8022, fingerprint: 0x8028,
 };
 
 const CLASSES = ['request', 'indication', 'success', 'error'];
@@ -103,6 +103,9 @@ export const nonce = (bytes) => [Attr.nonce, Buffer.from(bytes)];
 export const lifetime = (seconds) => [Attr.lifetime, u32(seconds)];
 // RFC 8656 §18.7: protocol 17 (UDP) in the first byte, then RFFU.
 export const requestedTransport = (protocol = 17) => [Attr.requestedTransport, Buffer.from([protocol, 0, 0, 0])];
+// RFC 8656 §18.8: the family (0x01 IPv4, 0x02 IPv6) in the first byte, then RFFU.
+export const requestedAddressFamily = (family) =>
+  [Attr.requestedAddressFamily, Buffer.from([FAMILY[family], 0, 0, 0])];
 export const channelNumber = (n) => [Attr.channelNumber, Buffer.from([n >> 8, n & 0xff, 0, 0])];
 export const data = (bytes) => [Attr.data, Buffer.from(bytes)];
 // The address is encoded with the message's transaction ID, which encode() supplies: a function of it.
