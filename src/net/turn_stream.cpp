@@ -5,8 +5,6 @@
 
 #include <cerrno>
 
-#include <boost/asio/write.hpp>
-
 #include "stun/framing.hpp"
 #include "turn/channel_numbers.hpp"
 
@@ -205,21 +203,11 @@ void TlsTurnStream::read_more() {
 
 void TlsTurnStream::start_writing() {
   if (handshaking_) return;  // flushed again once the handshake is done and the client speaks
-  writing_ = true;
-  in_flight_.assign(out_.begin() + static_cast<std::ptrdiff_t>(out_sent_), out_.end());
-  asio::async_write(stream_, asio::buffer(in_flight_), [self = self()](const error_code& ec, std::size_t n) {
-    self->writing_ = false;
-    if (!self->open()) return;
-    if (ec) return self->drop(StreamEnd::closed);
-    self->wrote(n);
-    if (self->open() && self->out_sent_ < self->out_.size()) self->start_writing();
-  });
+  write_queued_tls(self());
 }
 
 void TlsTurnStream::close_transport() {
-  error_code ec;
-  stream_.lowest_layer().shutdown(TcpSocket::shutdown_both, ec);
-  stream_.lowest_layer().close(ec);
+  close_tls(stream_);
 }
 
 }  // namespace peerhub::net

@@ -13,9 +13,8 @@
 #include <span>
 #include <vector>
 
-#include <boost/asio/ssl/stream.hpp>
-
 #include "net/socket.hpp"
+#include "net/tls_transport.hpp"
 #include "net/worker.hpp"
 #include "turn/server.hpp"
 
@@ -115,14 +114,18 @@ class PlainTurnStream final : public TurnStream, private Poller::Client {
 // TLS ("turns:", §3.1): an Asio SSL stream, as the TLS WebSocket path uses.
 class TlsTurnStream final : public TurnStream {
  public:
-  using Stream = boost::asio::ssl::stream<TcpSocket>;
+  using Stream = TlsStream;
   TlsTurnStream(Stream stream, Worker& worker, TurnStreamOwner& owner, const turn::FiveTuple& tuple,
                 const TurnStreamLimits& limits);
 
  private:
+  template <typename Owner>
+  friend void write_queued_tls(const std::shared_ptr<Owner>& self);
+
   void start_reading() override;
   void read_more();
   void start_writing() override;
+  void write_failed() { drop(StreamEnd::closed); }
   void close_transport() override;
   bool handshaking() const override { return handshaking_; }
   std::shared_ptr<TlsTurnStream> self() {

@@ -5,8 +5,6 @@
 
 #include <cerrno>
 
-#include <boost/asio/write.hpp>
-
 namespace peerhub::net {
 namespace asio = boost::asio;
 using boost::system::error_code;
@@ -123,24 +121,11 @@ void TlsWsConnection::start_reading() {
 }
 
 void TlsWsConnection::start_writing() {
-  writing_ = true;
-  in_flight_.assign(out_, out_sent_);
-  asio::async_write(stream_, asio::buffer(in_flight_), [self = self()](const error_code& ec, std::size_t n) {
-    self->writing_ = false;
-    if (!self->open()) return;
-    if (ec) {
-      self->write_failed();
-      return;
-    }
-    self->wrote(n);
-    if (self->open() && self->out_sent_ < self->out_.size()) self->start_writing();
-  });
+  write_queued_tls(self());
 }
 
 void TlsWsConnection::close_transport() {
-  error_code ec;
-  stream_.lowest_layer().shutdown(TcpSocket::shutdown_both, ec);
-  stream_.lowest_layer().close(ec);
+  close_tls(stream_);
 }
 
 }  // namespace peerhub::net

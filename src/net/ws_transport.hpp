@@ -7,9 +7,9 @@
 #include <memory>
 
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/stream.hpp>
 
 #include "net/socket.hpp"
+#include "net/tls_transport.hpp"
 #include "net/ws_connection.hpp"
 
 namespace peerhub::net {
@@ -35,10 +35,13 @@ class PlainWsConnection final : public WsConnection, private Poller::Client {
 
 class TlsWsConnection final : public WsConnection {
  public:
-  using Stream = boost::asio::ssl::stream<TcpSocket>;
+  using Stream = TlsStream;
   TlsWsConnection(Stream stream, Worker& worker, WsServices& services);
 
  private:
+  template <typename Owner>
+  friend void write_queued_tls(const std::shared_ptr<Owner>& self);
+
   void start_reading() override;
   void start_writing() override;
   void close_transport() override;
