@@ -94,7 +94,6 @@ void Listener::on_poll(std::uint32_t) {
     }
     PlainHandshake::start(fd, worker_, services_);
   }
-  worker_.poller().more_later();
 }
 
 void Listener::accept() {

@@ -44,9 +44,7 @@ Poller::~Poller() {
 }
 
 void Poller::run(bool block) {
-  const bool wait = block && !more_;
-  more_ = false;
-  const int n = ::epoll_wait(epoll_, events_.data(), static_cast<int>(events_.size()), wait ? -1 : 0);
+  const int n = ::epoll_wait(epoll_, events_.data(), static_cast<int>(events_.size()), block ? -1 : 0);
   if (n <= 0) return;  // nothing, or EINTR: the caller comes back
   batch_(true);
   for (int i = 0; i < n; ++i) {

@@ -54,15 +54,12 @@ class Poller {
   void watch(int fd, Client* client, bool read, bool write);
   // Takes the descriptor out of the set (before it is handed to Asio).
   void remove(int fd);
-  // A client stopped reading before the socket was drained: the next round looks without waiting.
-  void more_later() { more_ = true; }
 
  private:
   int epoll_;
   int wake_;  // eventfd
   std::function<void(bool)> batch_;
   std::array<epoll_event, 256> events_{};
-  bool more_ = false;
 };
 
 }  // namespace peerhub::net

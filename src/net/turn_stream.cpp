@@ -17,10 +17,6 @@ constexpr std::size_t kTlsReadBytes = 16 * 1024;  // one TLS record
 constexpr int kReadsPerWakeup = 8;                // then the worker's other sockets get a turn
 constexpr std::size_t kKeepCapacity = 4096;       // buffers larger than this are freed once empty
 
-bool would_block(int e) {
-  return e == EAGAIN || e == EWOULDBLOCK;
-}
-
 void release_if_large(std::vector<std::uint8_t>& buffer) {
   if (buffer.capacity() > kKeepCapacity) std::vector<std::uint8_t>().swap(buffer);
 }
@@ -144,30 +140,13 @@ void PlainTurnStream::on_poll(std::uint32_t events) {
       if (n <= 0) return drop(StreamEnd::closed);
       received({reinterpret_cast<const std::uint8_t*>(buffer.data()), static_cast<std::size_t>(n)});
       if (static_cast<std::size_t>(n) < buffer.size()) break;  // drained
-      if (i + 1 == kReadsPerWakeup) worker().poller().more_later();
     }
   }
   if (open() && (events & EPOLLOUT)) start_writing();
 }
 
 void PlainTurnStream::start_writing() {
-  while (open() && out_sent_ < out_.size()) {
-    const ssize_t n = ::send(fd_, out_.data() + out_sent_, out_.size() - out_sent_, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && would_block(errno)) {
-      if (!writing_) {
-        writing_ = true;  // until EPOLLOUT says the socket takes bytes again
-        worker().poller().watch(fd_, this, true, true);
-      }
-      return;
-    }
-    if (n < 0) return drop(StreamEnd::closed);
-    wrote(static_cast<std::size_t>(n));
-  }
-  if (writing_ && open()) {
-    writing_ = false;
-    worker().poller().watch(fd_, this, true, false);
-  }
+  write_queued_plain(*this);
 }
 
 void PlainTurnStream::close_transport() {

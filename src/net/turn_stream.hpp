@@ -13,6 +13,7 @@
 #include <span>
 #include <vector>
 
+#include "net/plain_transport.hpp"
 #include "net/socket.hpp"
 #include "net/tls_transport.hpp"
 #include "net/worker.hpp"
@@ -103,8 +104,12 @@ class PlainTurnStream final : public TurnStream, private Poller::Client {
   ~PlainTurnStream() override;
 
  private:
+  template <typename Owner>
+  friend void write_queued_plain(Owner& self);
+
   void start_reading() override;
   void start_writing() override;
+  void write_failed() { drop(StreamEnd::closed); }
   void close_transport() override;
   void on_poll(std::uint32_t events) override;
 

@@ -105,7 +105,6 @@ void TurnWorker::udp_readable() {
     wants_flush();
     if (static_cast<std::size_t>(n) < UdpReceiver::kBatch) return;
   }
-  worker_.poller().more_later();  // more may be waiting: the next round of the poller goes on
 }
 
 void TurnWorker::relay_readable(RelayPool::Socket& socket) {
@@ -125,7 +124,6 @@ void TurnWorker::relay_readable(RelayPool::Socket& socket) {
     wants_flush();
     if (socket.fd != fd || static_cast<std::size_t>(n) < UdpReceiver::kBatch) return;
   }
-  worker_.poller().more_later();
 }
 
 void TurnWorker::tcp_acceptable() {
@@ -156,7 +154,6 @@ void TurnWorker::tcp_acceptable() {
                                 turn::Transport::tcp};
     add_stream(std::make_shared<PlainTurnStream>(fd, worker_, stream_owner(), tuple, shared_.streams));
   }
-  worker_.poller().more_later();
 }
 
 void TurnWorker::tls_accept() {

@@ -12,10 +12,6 @@ using boost::system::error_code;
 namespace {
 constexpr std::size_t kTlsReadBytes = 16 * 1024;  // one TLS record
 constexpr int kReadsPerWakeup = 8;                // then let other connections of the worker have a turn
-
-bool would_block(int e) {
-  return e == EAGAIN || e == EWOULDBLOCK;
-}
 }  // namespace
 
 PlainWsConnection::PlainWsConnection(TcpSocket socket, Worker& worker, WsServices& services)
@@ -66,30 +62,10 @@ void PlainWsConnection::read_ready() {
     received(buffer.first(static_cast<std::size_t>(n)));
     if (!open() || static_cast<std::size_t>(n) < buffer.size()) return;  // drained
   }
-  worker().poller().more_later();  // budget spent with bytes left: the next batch continues
 }
 
 void PlainWsConnection::start_writing() {
-  while (open() && out_sent_ < out_.size()) {
-    const ssize_t n = ::send(fd_, out_.data() + out_sent_, out_.size() - out_sent_, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && would_block(errno)) {
-      if (!writing_) {
-        writing_ = true;  // until EPOLLOUT says the socket takes bytes again
-        worker().poller().watch(fd_, this, true, true);
-      }
-      return;
-    }
-    if (n < 0) {
-      write_failed();
-      return;
-    }
-    wrote(static_cast<std::size_t>(n));
-  }
-  if (writing_ && open()) {
-    writing_ = false;
-    worker().poller().watch(fd_, this, true, false);
-  }
+  write_queued_plain(*this);
 }
 
 void PlainWsConnection::close_transport() {

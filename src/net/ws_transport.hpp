@@ -8,6 +8,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
+#include "net/plain_transport.hpp"
 #include "net/socket.hpp"
 #include "net/tls_transport.hpp"
 #include "net/ws_connection.hpp"
@@ -23,6 +24,9 @@ class PlainWsConnection final : public WsConnection, private Poller::Client {
   ~PlainWsConnection() override;
 
  private:
+  template <typename Owner>
+  friend void write_queued_plain(Owner& self);
+
   void start_reading() override;
   void start_writing() override;
   void close_transport() override;
