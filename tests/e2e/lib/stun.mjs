@@ -7,10 +7,11 @@
 //   const r = await c.request(Method.createPermission, [xorPeerAddress({ address: '127.0.0.1', port: 9 })]);
 //   r.cls === 'error' && r.error.code === 403
 //
-// Only what the tests need: UDP and TCP, IPv4 and IPv6 addresses, MD5 long-term credentials (RFC 8489 §9.2.2).
+// Only what the tests need: UDP, TCP and TLS, IPv4 and IPv6 addresses, MD5 long-term credentials (RFC 8489 §9.2.2).
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import net from 'node:net';
+import tls from 'node:tls';
 
 export const MAGIC_COOKIE = 0x2112a442;
 
@@ -392,11 +393,12 @@ export function streamFrame(buf) {
 // routed like a datagram (the inbox's `from` is the server). Requests are not retransmitted (§6.2.2: the
 // stream is reliable). An end of the connection, or bytes that are no frame, fail what waits at once.
 export class TcpEndpoint extends Endpoint {
-  static async open(port, host = '127.0.0.1') {
-    const socket = net.connect({ port, host });
+  // `secure`: TURN over TLS (§3.1), accepting any certificate (the tests' are self-signed).
+  static async open(port, host = '127.0.0.1', { secure = false } = {}) {
+    const socket = secure ? tls.connect({ port, host, rejectUnauthorized: false }) : net.connect({ port, host });
     await new Promise((resolve, reject) => {
       socket.once('error', reject);
-      socket.once('connect', () => {
+      socket.once(secure ? 'secureConnect' : 'connect', () => {
         socket.off('error', reject);
         resolve();
       });
@@ -471,9 +473,9 @@ export class TurnClient {
     return new TurnClient(ep, { port, host, user, password });
   }
 
-  // The same over one TCP connection to the server.
-  static async openTcp({ port, host = '127.0.0.1', username: user, password }) {
-    const ep = await TcpEndpoint.open(port, host);
+  // The same over one TCP connection to the server (`secure`: over TLS).
+  static async openTcp({ port, host = '127.0.0.1', username: user, password, secure = false }) {
+    const ep = await TcpEndpoint.open(port, host, { secure });
     return new TurnClient(ep, { port, host, user, password });
   }
 
