@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { closeAll, connect, sleep } from '../lib/client.mjs';
 import { parseMetrics, rawGet } from '../lib/http.mjs';
 import { runPeerhub, serverFor, tempDir } from '../lib/server.mjs';
-import { Attr, Method, TurnClient, UdpEndpoint, decode, lifetime, xorPeerAddress } from '../lib/stun.mjs';
+import { Attr, Method, decode, lifetime, streamClientWithPeer } from '../lib/stun.mjs';
 
 // A server with a fresh self-signed certificate for HTTPS/WSS and TURN over TLS; `metrics()` reads its /metrics.
 async function tlsServer(t, args) {
@@ -167,18 +167,7 @@ const FLOOD_MAX_BYTES = 64 * 1024 * 1024;
 test('a TURN-over-TLS client that stops reading under a flood gets the answer to its request once it reads again',
   { timeout: 60000 }, async (t) => {
     const server = await tlsServer(t, ['--turn-user', 'u:p', '--turn-allow-loopback-peers']);
-    const turns = /listening service=turns addr=(\S+)/.exec(server.stderr())[1];
-    const c = await TurnClient.openTcp({ port: Number(turns.slice(turns.lastIndexOf(':') + 1)),
-      host: turns.slice(0, turns.lastIndexOf(':')), username: 'u', password: 'p', secure: true });
-    const peer = await UdpEndpoint.open('127.0.0.1');
-    t.after(() => { c.close(); peer.close(); });
-    const peerAddr = { address: '127.0.0.1', port: peer.address.port };
-
-    const a = await c.allocate();
-    assert.equal(a.cls, 'success', JSON.stringify(a.error));
-    const relay = a.relayed.port;
-    const perm = await c.request(Method.createPermission, [xorPeerAddress(peerAddr)]);
-    assert.equal(perm.cls, 'success', JSON.stringify(perm.error));
+    const { client: c, peer, relayPort: relay } = await streamClientWithPeer(t, server.stderr(), { service: 'turns' });
 
     // The client stops reading; the peer floods it until its queue on the server is full (relayed data dropped).
     c.ep.pause();

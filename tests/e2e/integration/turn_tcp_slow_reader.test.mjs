@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { parseMetrics, rawGet } from '../lib/http.mjs';
 import { serverFor } from '../lib/server.mjs';
-import { Attr, Method, TurnClient, UdpEndpoint, decode, isStun, lifetime, xorPeerAddress } from '../lib/stun.mjs';
+import { Attr, Method, decode, isStun, lifetime, streamClientWithPeer } from '../lib/stun.mjs';
 
 const DROPPED = 'peerhub_turn_dropped_total{reason="slow-reader"}';
 const CLOSED = 'peerhub_turn_tcp_closed_total{reason="slow-reader"}';
@@ -26,21 +26,10 @@ const MAX_MS = 20000;
 test('a TCP TURN client that reads too slowly loses relayed datagrams, not its connection or its allocation',
   { timeout: 60000 }, async (t) => {
     const server = await serverFor(t, { args: ['--turn-user', 'u:p', '--turn-allow-loopback-peers'] });
-    const turn = /listening service=turn addr=(\S+)/.exec(server.stderr())[1];
     const metrics = async () => parseMetrics((await rawGet(server.port, '/metrics')).text);
-
-    const c = await TurnClient.openTcp({ port: Number(turn.slice(turn.lastIndexOf(':') + 1)),
-      host: turn.slice(0, turn.lastIndexOf(':')), username: 'u', password: 'p' });
-    const peer = await UdpEndpoint.open('127.0.0.1');
-    t.after(() => { c.close(); peer.close(); });
-    const peerAddr = { address: '127.0.0.1', port: peer.address.port };
-
-    const a = await c.allocate(); // REQUESTED-TRANSPORT UDP
-    assert.equal(a.cls, 'success', JSON.stringify(a.error));
+    const { client: c, peer, relayPort: relay, allocation: a } = await streamClientWithPeer(t, server.stderr());
     assert.equal(a.relayed.address, '127.0.0.1');
-    const relay = a.relayed.port;
-    const perm = await c.request(Method.createPermission, [xorPeerAddress(peerAddr)]);
-    assert.equal(perm.cls, 'success', JSON.stringify(perm.error));
+    const peerAddr = { address: '127.0.0.1', port: peer.address.port };
 
     // The client stops reading: the kernel's buffers fill, then the server's send queue, then data is dropped.
     c.ep.pause();

@@ -528,3 +528,21 @@ export class TurnClient {
     this.ep.close();
   }
 }
+
+// What the stream flood tests start from: a TURN client over TCP (or TLS, `service: 'turns'`) of a peerhub whose
+// log (`logText`) names the listener, with a UDP relay and a permission for a fresh UDP peer on 127.0.0.1.
+// Both endpoints close when the test ends. Returns { client, peer, relayPort, allocation }.
+export async function streamClientWithPeer(t, logText, { service = 'turn', username: user = 'u', password = 'p' } = {}) {
+  const addr = new RegExp(`listening service=${service} addr=(\\S+)`).exec(logText)[1];
+  const cut = addr.lastIndexOf(':');
+  const client = await TurnClient.openTcp({ port: Number(addr.slice(cut + 1)), host: addr.slice(0, cut),
+    username: user, password, secure: service === 'turns' });
+  const peer = await UdpEndpoint.open('127.0.0.1');
+  t.after(() => { client.close(); peer.close(); });
+  const allocation = await client.allocate();
+  if (allocation.cls !== 'success') throw new Error(`Allocate over ${service}: ${JSON.stringify(allocation.error)}`);
+  const permission = await client.request(Method.createPermission,
+    [xorPeerAddress({ address: '127.0.0.1', port: peer.address.port })]);
+  if (permission.cls !== 'success') throw new Error(`CreatePermission: ${JSON.stringify(permission.error)}`);
+  return { client, peer, relayPort: allocation.relayed.port, allocation };
+}
