@@ -43,9 +43,9 @@ Poller::~Poller() {
   ::close(epoll_);
 }
 
-void Poller::run(bool block) {
-  const int n = ::epoll_wait(epoll_, events_.data(), static_cast<int>(events_.size()), block ? -1 : 0);
-  if (n <= 0) return;  // nothing, or EINTR: the caller comes back
+void Poller::run() {
+  const int n = ::epoll_wait(epoll_, events_.data(), static_cast<int>(events_.size()), -1);
+  if (n <= 0) return;  // EINTR (a signal): the caller comes back
   batch_(true);
   for (int i = 0; i < n; ++i) {
     void* ptr = events_[i].data.ptr;

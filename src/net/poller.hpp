@@ -41,9 +41,9 @@ class Poller {
   Poller(const Poller&) = delete;
   Poller& operator=(const Poller&) = delete;
 
-  // One round: waits until something in the set is ready (`block`), or only looks (`!block`), and hands each
-  // event to its client. Returns after the round, also when Asio's set or wake() ended the wait.
-  void run(bool block);
+  // One round: waits until something in the set is ready and hands each event to its client. Returns after
+  // the round, also when Asio's set or wake() ended the wait.
+  void run();
   // Ends a wait of run() from any thread.
   void wake();
 

@@ -37,7 +37,7 @@ void Worker::start() {
     while (!io_.stopped()) {
       io_.poll();
       if (io_.stopped()) break;
-      poller_.run(true);
+      poller_.run();
     }
     tls_current = nullptr;
   });
