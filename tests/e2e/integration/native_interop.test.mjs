@@ -30,6 +30,32 @@ async function sendFile(pc, name, content) {
   channel.send(JSON.stringify({ sha256: sha256(content) }));
 }
 
+// peerhub-cli writes an offer and waits on its control socket; `stack` answers it. Returns the CLI, the stack's
+// connection, its incoming channel (a promise) and handOver(), which gives the CLI the answer through
+// `peerhub-cli accept`.
+async function cliOffersStackAnswers(t, stack) {
+  const folder = tempDir();
+  t.after(folder.remove);
+  const a = path.join(folder.dir, 'a.json');
+  const b = path.join(folder.dir, 'b.json');
+  const control = path.join(folder.dir, 'offer.sock');
+  const cli = startCli(['offer', '--out', a, '--control', control], { t });
+  await cli.waitLine(/wrote the offer/);
+  const offer = JSON.parse(readFileSync(a, 'utf8'));
+  const pc = await newPeerConnection(stack);
+  t.after(() => pc.close());
+  const arriving = incomingChannel(pc);
+  await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
+  await pc.setLocalDescription(await pc.createAnswer());
+  await gathered(pc);
+  const handOver = async () => {
+    writeFileSync(b, descriptionFile(pc.localDescription));
+    const accept = startCli(['accept', '--in', b, '--control', control], { t });
+    assert.equal((await accept.exited).code, 0, accept.output());
+  };
+  return { cli, pc, arriving, handOver };
+}
+
 for (const stack of STACKS) {
   test(`${stack} offers, peerhub answers: chat both ways and a file`, { skip: stack === 'werift' }, async (t) => {
     const folder = tempDir();
@@ -65,23 +91,8 @@ for (const stack of STACKS) {
   });
 
   test(`peerhub offers, ${stack} answers: chat both ways`, async (t) => {
-    const folder = tempDir();
-    t.after(folder.remove);
-    const a = path.join(folder.dir, 'a.json');
-    const b = path.join(folder.dir, 'b.json');
-    const control = path.join(folder.dir, 'offer.sock');
-    const cli = startCli(['offer', '--out', a, '--control', control], { t });
-    await cli.waitLine(/wrote the offer/);
-    const offer = JSON.parse(readFileSync(a, 'utf8'));
-    const pc = await newPeerConnection(stack);
-    t.after(() => pc.close());
-    const arriving = incomingChannel(pc);
-    await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
-    await pc.setLocalDescription(await pc.createAnswer());
-    await gathered(pc);
-    writeFileSync(b, descriptionFile(pc.localDescription));
-    const accept = startCli(['accept', '--in', b, '--control', control], { t });
-    assert.equal((await accept.exited).code, 0, accept.output());
+    const { cli, arriving, handOver } = await cliOffersStackAnswers(t, stack);
+    await handOver();
     const chat = await opened(await arriving);
     assert.equal(chat.label, 'chat');
     const messages = inbox(chat);
@@ -96,26 +107,11 @@ for (const stack of STACKS) {
 }
 
 test('node-datachannel answers and its DTLS hello comes before peerhub has the answer: kept, no 1 s stall', async (t) => {
-  const folder = tempDir();
-  t.after(folder.remove);
-  const a = path.join(folder.dir, 'a.json');
-  const b = path.join(folder.dir, 'b.json');
-  const control = path.join(folder.dir, 'offer.sock');
-  const cli = startCli(['offer', '--out', a, '--control', control], { t });
-  await cli.waitLine(/wrote the offer/);
-  const offer = JSON.parse(readFileSync(a, 'utf8'));
-  const pc = await newPeerConnection('node-datachannel');
-  t.after(() => pc.close());
-  const arriving = incomingChannel(pc);
-  await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
-  await pc.setLocalDescription(await pc.createAnswer());
-  await gathered(pc);
+  const { cli, arriving, handOver } = await cliOffersStackAnswers(t, 'node-datachannel');
   // The answerer's checks reach the waiting offer (which answers them) and its ClientHello follows at once;
   // 600 ms is time enough for that and well before libdatachannel resends the hello (1 s after the first).
   await new Promise((r) => setTimeout(r, 600));
-  writeFileSync(b, descriptionFile(pc.localDescription));
-  const accept = startCli(['accept', '--in', b, '--control', control], { t });
-  assert.equal((await accept.exited).code, 0, accept.output());
+  await handOver();
   const handed = Date.now();
   await cli.waitLine(/^\* connection connected/, 5000);
   const took = Date.now() - handed;

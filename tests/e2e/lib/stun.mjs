@@ -546,3 +546,24 @@ export async function streamClientWithPeer(t, logText, { service = 'turn', usern
   if (permission.cls !== 'success') throw new Error(`CreatePermission: ${JSON.stringify(permission.error)}`);
   return { client, peer, relayPort: allocation.relayed.port, allocation };
 }
+
+// Reads what a stream TURN client gets until `quietMs` pass without a frame: every frame must be a Data
+// indication carrying `payload` whole (a frame cut short or merged would fail). Returns how many came.
+export async function drainDataIndications(endpoint, payload, { quietMs = 500 } = {}) {
+  let drained = 0;
+  for (;;) {
+    let got;
+    try {
+      got = await endpoint.next(() => true, { timeoutMs: quietMs });
+    } catch (err) {
+      if (/^no matching frame/.test(err.message)) return drained; // quiet: drained
+      throw new Error(`while draining, after ${drained} frames: ${err.message}`);
+    }
+    const ind = decode(got.buf);
+    if (ind.method !== Method.data) throw new Error(`frame ${drained} after the pause is no Data indication`);
+    if (!ind.get(Attr.data)?.equals(payload)) {
+      throw new Error(`frame ${drained} after the pause does not carry a whole datagram`);
+    }
+    drained++;
+  }
+}
