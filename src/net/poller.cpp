@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <system_error>
 
+#include "net/nocancel.hpp"
+
 namespace peerhub::net {
 namespace {
 
@@ -44,7 +46,7 @@ Poller::~Poller() {
 }
 
 void Poller::run() {
-  const int n = ::epoll_wait(epoll_, events_.data(), static_cast<int>(events_.size()), -1);
+  const int n = nocancel::epoll_wait(epoll_, events_.data(), static_cast<int>(events_.size()), -1);
   if (n <= 0) return;  // EINTR (a signal): the caller comes back
   batch_(true);
   for (int i = 0; i < n; ++i) {

@@ -77,6 +77,14 @@ void TurnWorker::start() {
   next_tick_ = now().steady;
 }
 
+turn::Now TurnWorker::round_now() {
+  if (!round_now_) {
+    round_now_ = now();
+    wants_flush();  // flush() ends the round and forgets the time
+  }
+  return *round_now_;
+}
+
 turn::Now TurnWorker::now() {
   const auto unix_s =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -89,7 +97,7 @@ void TurnWorker::udp_readable() {
     if (sockets_.udp < 0) return;
     const int n = rx_.receive(sockets_.udp);
     if (n <= 0) return;
-    const auto t = now();
+    const auto t = round_now();
     turn::FiveTuple tuple{{}, sockets_.address, turn::Transport::udp};
     for (int i = 0; i < n; ++i) {
       if (rx_.truncated(i)) {
@@ -112,7 +120,7 @@ void TurnWorker::relay_readable(RelayPool::Socket& socket) {
   for (int round = 0; round < kReceiveRounds; ++round) {
     const int n = rx_.receive(fd);
     if (n <= 0) return;
-    const auto t = now();
+    const auto t = round_now();
     for (int i = 0; i < n; ++i) {
       if (socket.fd != fd) break;  // the core closed this relay meanwhile: the rest is for nobody
       if (rx_.truncated(i)) {
@@ -253,6 +261,7 @@ void TurnWorker::wants_flush() {
 
 void TurnWorker::flush() {
   flush_requested_ = false;
+  round_now_.reset();
   tx_.flush();
   publish();
 }

@@ -99,6 +99,9 @@ class TurnWorker final : public WorkerMember,
   void wants_flush();
   void publish();
   static turn::Now now();
+  // The time of this round of the worker's events, read once: a round's datagrams arrived together, and two
+  // clock reads per receive call were ~0.7 % of a relaying worker's CPU.
+  turn::Now round_now();
 
   Worker& worker_;
   TurnShared& shared_;
@@ -114,6 +117,7 @@ class TurnWorker final : public WorkerMember,
   SteadyTimer backoff_;
   turn::TimePoint next_tick_{};
   bool flush_requested_ = false;
+  std::optional<turn::Now> round_now_;
   TurnShellCounters counters_;
   PublishedTurnMetrics published_;
 };

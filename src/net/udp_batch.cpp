@@ -8,6 +8,7 @@
 #include <limits>
 #include <numeric>
 
+#include "net/nocancel.hpp"
 #include "net/turn_sockaddr.hpp"
 
 namespace peerhub::net {
@@ -42,19 +43,26 @@ UdpReceiver::UdpReceiver() : bytes_(new std::uint8_t[kBatch * kDatagramBytes]) {
     h.msg_iov = &iov_[i];
     h.msg_iovlen = 1;
     h.msg_name = &from_[i];
+    h.msg_namelen = sizeof(sockaddr_storage);
     h.msg_control = control_[i].bytes;
+    h.msg_controllen = sizeof(PacketInfoSpace);
   }
 }
 
 int UdpReceiver::receive(int fd) {
-  // The kernel shrinks these to what each datagram used; give every slot its full room again.
-  for (std::size_t i = 0; i < kBatch; ++i) {
+  // The kernel shrinks these to what each datagram used; give the slots the last call filled their full
+  // room again (the others are untouched).
+  for (std::size_t i = 0; i < filled_; ++i) {
     headers_[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
     headers_[i].msg_hdr.msg_controllen = sizeof(PacketInfoSpace);
   }
+  filled_ = 0;
   while (true) {
-    const int n = ::recvmmsg(fd, headers_.data(), kBatch, MSG_DONTWAIT, nullptr);
-    if (n >= 0) return n;
+    const int n = nocancel::recvmmsg(fd, headers_.data(), kBatch, MSG_DONTWAIT);
+    if (n >= 0) {
+      filled_ = static_cast<std::size_t>(n);
+      return n;
+    }
     if (errno == EINTR) continue;
     if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
     return -1;
@@ -244,9 +252,9 @@ bool UdpSender::send_run(int fd, mmsghdr* headers, std::size_t count, std::size_
   while (done < count) {
     int sent = 0;
     if (count - done == 1) {
-      sent = ::sendmsg(fd, &headers[done].msg_hdr, MSG_NOSIGNAL) >= 0 ? 1 : -1;
+      sent = nocancel::sendmsg(fd, &headers[done].msg_hdr, MSG_NOSIGNAL) >= 0 ? 1 : -1;
     } else {
-      sent = ::sendmmsg(fd, headers + done, static_cast<unsigned>(count - done), MSG_NOSIGNAL);
+      sent = nocancel::sendmmsg(fd, headers + done, static_cast<unsigned>(count - done), MSG_NOSIGNAL);
     }
     if (sent < 0) {
       if (errno == EINTR) continue;

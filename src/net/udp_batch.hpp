@@ -60,6 +60,7 @@ class UdpReceiver {
   std::array<sockaddr_storage, kBatch> from_{};
   std::array<PacketInfoSpace, kBatch> control_{};
   std::unique_ptr<std::uint8_t[]> bytes_;
+  std::size_t filled_ = 0;  // headers the last receive() had the kernel fill in
 };
 
 class UdpSender {

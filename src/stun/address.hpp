@@ -3,7 +3,9 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <span>
 #include <string>
@@ -27,7 +29,19 @@ struct Address {
   // The 4 or 16 address bytes.
   std::span<const std::uint8_t> ip() const { return {bytes.data(), family == Family::ipv4 ? 4U : 16U}; }
 
-  bool operator==(const Address&) const = default;
+  // Compared as two 8-byte words: the defaulted comparison called memcmp for the bytes, and the relay path
+  // compares addresses for every datagram (table lookups, send batching).
+  bool operator==(const Address& other) const {
+    return family == other.family && port == other.port && word(0) == other.word(0) &&
+           word(8) == other.word(8);
+  }
+
+ private:
+  std::uint64_t word(std::size_t at) const {
+    std::uint64_t w;
+    std::memcpy(&w, bytes.data() + at, sizeof w);
+    return w;
+  }
 };
 
 // For logs: "192.0.2.1:3478", "[2001:db8::1]:3478".
