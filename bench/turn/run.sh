@@ -37,9 +37,11 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 WORK=$(mktemp -d)
 . bench/lib.sh
 SERVER_PID=
+declare -A RELAY_PORT RELAY_PID # the relay part's servers, by name
 PEER_PID=
 cleanup() {
   [ -n "$SERVER_PID" ] && kill -9 "$SERVER_PID" 2>/dev/null
+  for pid in "${RELAY_PID[@]}"; do [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; done
   [ -n "$PEER_PID" ] && kill -9 "$PEER_PID" 2>/dev/null
   rm -rf "$WORK"
 }
@@ -57,27 +59,27 @@ REALM=bench
 PEER_PID=$!
 disown "$PEER_PID" # killed by cleanup; no "Killed" line from the shell
 
-# start_server peerhub|coturn: starts it fresh on $PORT and waits until it answers STUN; sets SERVER_PID.
+# start_server peerhub|coturn [PORT RELAY_MIN RELAY_MAX]: starts it fresh on PORT (default $PORT, relay ports
+# $RELAY_MIN-$RELAY_MAX) and waits until it answers STUN; sets SERVER_PID.
 # Equivalent settings: one worker / one relay thread (one core), long-term user u:p, realm, relay ports,
 # loopback peers allowed, no TLS, quotas out of the way, each server's default logging.
 start_server() {
-  local log=$WORK/$1.log
+  local log=$WORK/$1.log port=${2:-$PORT} min=${3:-$RELAY_MIN} max=${4:-$RELAY_MAX}
   if [ "$1" = peerhub ]; then
-    "${SERVER_CORE[@]}" "$PEERHUB" --http 127.0.0.1:0 --workers 1 --turn "127.0.0.1:$PORT" --turn-realm "$REALM" \
-      --turn-user u:p --turn-allow-loopback-peers --turn-relay-ports "$RELAY_MIN-$RELAY_MAX" \
+    "${SERVER_CORE[@]}" "$PEERHUB" --http 127.0.0.1:0 --workers 1 --turn "127.0.0.1:$port" --turn-realm "$REALM" \
+      --turn-user u:p --turn-allow-loopback-peers --turn-relay-ports "$min-$max" \
       --turn-max-allocations 100000 --turn-max-allocations-per-user 100000 >"$log" 2>&1 &
   else
     rm -f "$WORK/turndb"
-    "${SERVER_CORE[@]}" turnserver -n -L 127.0.0.1 --listening-port "$PORT" -E 127.0.0.1 --min-port "$RELAY_MIN" \
-      --max-port "$RELAY_MAX" --lt-cred-mech --user u:p --realm "$REALM" --no-tls --no-dtls --no-cli \
+    "${SERVER_CORE[@]}" turnserver -n -L 127.0.0.1 --listening-port "$port" -E 127.0.0.1 --min-port "$min" \
+      --max-port "$max" --lt-cred-mech --user u:p --realm "$REALM" --no-tls --no-dtls --no-cli \
       --allow-loopback-peers --relay-threads 1 --userdb "$WORK/turndb" --log-file "$WORK/coturn-file.log" \
       --simple-log --no-stdout-log >"$log" 2>&1 &
   fi
   SERVER_PID=$!
-  node_lib "await c.waitForStun($PORT)" ||
-    { echo "run.sh: $1 does not answer STUN on 127.0.0.1:$PORT:" >&2; cat "$log" >&2; exit 1; }
+  node_lib "await c.waitForStun($port)" ||
+    { echo "run.sh: $1 does not answer STUN on 127.0.0.1:$port:" >&2; cat "$log" >&2; exit 1; }
 }
-
 
 # record NAME KEY LINE: appends a result line to $WORK/NAME.KEY (and shows it on stderr).
 record() {
@@ -97,26 +99,57 @@ allocations() {
 # uclient's 1 ms timer lets one session go, 50 packets a tick: ~12k packets/s on these machines).
 POINTS=("1 120 0" "10 120 1" "50 120 1" "1 1200 0" "10 1200 1" "50 1200 1")
 
+# relay NAME: one relay load point ($clients, $size, $interval) against the server NAME started for the relay part.
+relay() {
+  record "$1" "relay-$clients-$size" "$(node bench/turn/relay.mjs --port "${RELAY_PORT[$1]}" \
+    --server-pid "${RELAY_PID[$1]}" --peer-port "$PEER_PORT" --peer-pid "$PEER_PID" --clients "$clients" \
+    --size "$size" --interval "$interval" --window "$WINDOW" --label "$1" "${LOAD_CPU[@]}" | grep '^result' || true)"
+}
+
+# For the relay points both servers run at once (each idle while the other is measured, on its own port and
+# half of the relay range), and each point runs on one right after the other, first one then the other in
+# turn. The machine's speed drifts over minutes: a point's two measurements ~10 s apart see the same machine,
+# where running all of one server's points first put them a minute or more apart.
+RELAY_PORT[peerhub]=$PORT
+RELAY_PORT[coturn]=$(node_lib 'console.log(await c.freePort())')
+RELAY_SPLIT=$(((RELAY_MIN + RELAY_MAX) / 2))
+read -ra ORDER <<<"$SERVERS"
 for run in $(seq "$RUNS"); do
   for name in $SERVERS; do
-    echo "run $run/$RUNS: $name" >&2
+    echo "run $run/$RUNS: $name (allocations)" >&2
     start_server "$name"
     allocations "$name" idle --allocations 1000 --concurrency 64 --hold 1
     stop_server
     start_server "$name"
     allocations "$name" setup --allocations 10000 --concurrency 512
     stop_server
-    start_server "$name"
-    for point in "${POINTS[@]}"; do
-      read -r clients size interval <<<"$point"
-      record "$name" "relay-$clients-$size" "$(node bench/turn/relay.mjs --port "$PORT" --server-pid "$SERVER_PID" \
-        --peer-port "$PEER_PORT" --peer-pid "$PEER_PID" --clients "$clients" --size "$size" --interval "$interval" \
-        --window "$WINDOW" --label "$name" "${LOAD_CPU[@]}" | grep '^result' || true)"
-    done
+  done
+  echo "run $run/$RUNS: relay points, $SERVERS in turn" >&2
+  for name in $SERVERS; do
+    if [ "$name" = peerhub ]; then
+      start_server peerhub "${RELAY_PORT[peerhub]}" "$RELAY_MIN" "$RELAY_SPLIT"
+    else
+      start_server coturn "${RELAY_PORT[coturn]}" "$((RELAY_SPLIT + 1))" "$RELAY_MAX"
+    fi
+    RELAY_PID[$name]=$SERVER_PID
+    SERVER_PID=
+  done
+  turn=$run
+  for point in "${POINTS[@]}"; do
+    read -r clients size interval <<<"$point"
+    if ((turn % 2)); then
+      for ((i = 0; i < ${#ORDER[@]}; i++)); do relay "${ORDER[i]}"; done
+    else
+      for ((i = ${#ORDER[@]} - 1; i >= 0; i--)); do relay "${ORDER[i]}"; done
+    fi
+    turn=$((turn + 1))
+  done
+  for name in $SERVERS; do
+    SERVER_PID=${RELAY_PID[$name]}
+    RELAY_PID[$name]=
     stop_server
   done
 done
-
 
 echo
 echo "TURN benchmark: median of $RUNS run(s); servers on core 0, load on core 1; $(nproc) cores, $(uname -r)"

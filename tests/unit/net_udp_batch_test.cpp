@@ -1,3 +1,6 @@
+// UdpReceiver hands out each datagram with its source and the address it reached, whatever socket the
+// previous receive was on.
+//
 // UdpSender's GSO groups must reach a receiver as the very datagrams that were queued (sockets without
 // UDP_GRO get them cut apart again), each destination's in the order queued.
 #include <gtest/gtest.h>
@@ -16,9 +19,9 @@ namespace {
 struct Socket {
   int fd = -1;
   stun::Address address;
-  Socket() {
-    fd = bind_udp(*stun_address("127.0.0.1", 0), SocketOptions{});
-    address = local_address(fd);
+  explicit Socket(const char* ip = "127.0.0.1", SocketOptions options = {}) {
+    fd = bind_udp(*stun_address(ip, 0), options);
+    if (fd >= 0) address = local_address(fd);
   }
   ~Socket() { ::close(fd); }
   // What waits on the socket, one datagram per entry.
@@ -93,6 +96,45 @@ TEST(UdpSender, WithoutGsoTheSameDatagramsLeave) {
   sender.flush();
   EXPECT_EQ(sender.coalesced(), 0u);
   EXPECT_EQ(to.drain(), sent);
+}
+
+// One receiver serves every socket of a worker. The kernel shrinks each header's name and control room to
+// what a datagram used (16 bytes for an IPv4 source, 28 for IPv6; the packet info of each family differs
+// too), so every receive must give the room back, or an IPv6 datagram after IPv4 ones comes out cut.
+TEST(UdpReceiver, EachSocketsAddressesSurviveTheOtherFamilysDatagrams) {
+  SocketOptions with_info;
+  with_info.packet_info = true;
+  Socket v4("127.0.0.1", with_info);
+  Socket v6("::1", with_info);
+  if (v6.fd < 0) GTEST_SKIP() << "::1 is not usable here";
+  Socket v4_sender;
+  Socket v6_sender("::1");
+  UdpReceiver receiver;
+  UdpSender sender;
+
+  // Three IPv4 datagrams, then five IPv6 ones (more than the IPv4 receive filled), then IPv4 again. Loopback
+  // delivers while the sender flushes, so each receive finds all of them.
+  const auto expect = [&](const Socket& at, const Socket& from, std::size_t count, std::uint8_t tag) {
+    for (std::size_t i = 0; i < count; ++i)
+      sender.send(from.fd, at.address, datagram(40 + i, static_cast<std::uint8_t>(tag + i)));
+    sender.flush();
+    ASSERT_EQ(receiver.receive(at.fd), static_cast<int>(count));
+    for (std::size_t i = 0; i < count; ++i) {
+      const int k = static_cast<int>(i);
+      EXPECT_FALSE(receiver.truncated(k));
+      EXPECT_EQ(receiver.from(k), from.address) << "datagram " << i;
+      const auto to = receiver.to(k, at.address.port);
+      ASSERT_TRUE(to.has_value()) << "datagram " << i << ": no packet info";
+      EXPECT_EQ(*to, at.address);
+      const auto bytes = receiver.data(k);
+      EXPECT_EQ(std::vector<std::uint8_t>(bytes.begin(), bytes.end()),
+                datagram(40 + i, static_cast<std::uint8_t>(tag + i)));
+    }
+  };
+  expect(v4, v4_sender, 3, 1);
+  expect(v6, v6_sender, 5, 20);
+  expect(v4, v4_sender, 4, 40);
+  expect(v6, v6_sender, 2, 60);
 }
 
 }  // namespace
