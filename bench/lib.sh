@@ -15,14 +15,17 @@ median() {
   grep -o " $3=[-0-9.]*" "$f" | cut -d= -f2 | sort -g | awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]; else print "-"}'
 }
 
-# ratio_range NAME REFERENCE KEY FIELD: min-max over the runs of NAME's FIELD / REFERENCE's FIELD, run i against
-# run i (both servers ran in the same round of the loop), e.g. "1.38-1.55"; "-" without pairs.
-ratio_range() {
+# paired_ratios NAME REFERENCE KEY FIELD: "median lo hi" over the runs of NAME's FIELD / REFERENCE's FIELD, run i
+# against run i (measured one right after the other), e.g. "1.47 1.38 1.55"; "- - -" without pairs.
+paired_ratios() {
   local a=$WORK/$1.$3 b=$WORK/$2.$3
-  { [ -s "$a" ] && [ -s "$b" ]; } || { echo -; return; }
+  { [ -s "$a" ] && [ -s "$b" ]; } || { echo - - -; return; }
   paste -d' ' <(grep -o " $4=[-0-9.]*" "$a" | cut -d= -f2) <(grep -o " $4=[-0-9.]*" "$b" | cut -d= -f2) |
-    awk '$1 != "" && $2 + 0 > 0 { r = $1 / $2; if (n++ == 0 || r < lo) lo = r; if (n == 1 || r > hi) hi = r }
-         END { if (n) printf "%.2f-%.2f\n", lo, hi; else print "-" }'
+    awk '$1 != "" && $2 + 0 > 0 { print $1 / $2 }' | sort -g |
+    awk '{ r[NR] = $1 } END {
+      if (!NR) { print "- - -"; exit }
+      m = NR % 2 ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2
+      printf "%.4f %.4f %.4f\n", m, r[1], r[NR] }'
 }
 
 # compare_row WIDTHS REFERENCE LABEL KEY FIELD TARGET CHECK: one table row, peerhub against REFERENCE (its median

@@ -169,13 +169,15 @@ for point in "${POINTS[@]}"; do
     -v rp="$(median peerhub "$key" relayed_pps)" -v rc="$(median coturn "$key" relayed_pps)" \
     -v lp="$(median peerhub "$key" loss_pct)" -v lc="$(median coturn "$key" loss_pct)" \
     -v cp="$(median peerhub "$key" cpu_us_per_pkt)" -v cc="$(median coturn "$key" cpu_us_per_pkt)" \
-    -v pp="$(median peerhub "$key" pkts_per_cpu_s)" -v pc="$(median coturn "$key" pkts_per_cpu_s)" \
-    -v span="$(ratio_range peerhub coturn "$key" pkts_per_cpu_s)" '
+    -v paired="$(paired_ratios peerhub coturn "$key" pkts_per_cpu_s)" '
     function f(x, spec) { return x == "-" ? "-" : sprintf(spec, x) }
     BEGIN {
       if (off == "-") off = off2;
-      have = (pp != "-" && pc != "-" && pc + 0 > 0 && pp + 0 > 0);
-      r = have ? pp / pc : 0;
+      # pkt/CPU: the median over the runs of the ratio within a run, whose two measurements ran back to back.
+      split(paired, q, " ");
+      have = (q[1] != "-");
+      r = have ? q[1] : 0;
+      span = have ? sprintf("%.2f-%.2f", q[2], q[3]) : "-";
       # "No more loss": within 0.05 percentage points, what packets in flight at the window edges amount to.
       ok = !have ? "n/a" : (r >= 1.5 && lp <= lc + 0.05) ? "yes" : "NO";
       printf "| %-18s | %9s | %9s : %7s | %6s : %6s | %7s : %7s | %7s | %9s | %-30s | %-4s |\n",
