@@ -2,20 +2,13 @@
 // secure origin other than localhost): `peerhub cert` makes a certificate, peerhub serves HTTPS and the pages
 // reach the signaling endpoint over WSS on the same port, and two people call.
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { test } from 'node:test';
 import { browserFor, openPage, webRoot } from '../lib/browser.mjs';
 import { connectCall, loginCall, waitDecoding } from '../lib/pages.mjs';
-import { runPeerhub, serverFor, tempDir } from '../lib/server.mjs';
+import { selfSignedCert, serverFor } from '../lib/server.mjs';
 
 test('over HTTPS with a self-signed certificate the call page uses WSS and a call works', async (t) => {
-  const tmp = tempDir();
-  t.after(tmp.remove);
-  const dir = path.join(tmp.dir, 'tls');
-  const made = runPeerhub(['cert', '--host', '127.0.0.1', '--out', dir]);
-  assert.equal(made.status, 0, made.stderr);
-  const server = await serverFor(t, { args: ['--tls-cert', path.join(dir, 'cert.pem'), '--tls-key',
-    path.join(dir, 'key.pem'), '--web', webRoot()] });
+  const server = await serverFor(t, { args: [...selfSignedCert(t).args, '--web', webRoot()] });
   assert.match(server.url, /^https:/);
 
   // The person accepted the certificate warning once: the browser trusts it from then on.

@@ -4,22 +4,15 @@
 // flood) gets everything once it reads again: every room message of the burst, in order, down to the last one
 // over WSS; the answer to its request over TURN over TLS.
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { test } from 'node:test';
 import { closeAll, connect, sleep } from '../lib/client.mjs';
 import { parseMetrics, rawGet } from '../lib/http.mjs';
-import { runPeerhub, serverFor, tempDir } from '../lib/server.mjs';
+import { selfSignedCert, serverFor } from '../lib/server.mjs';
 import { Method, drainDataIndications, lifetime, streamClientWithPeer } from '../lib/stun.mjs';
 
 // A server with a fresh self-signed certificate for HTTPS/WSS and TURN over TLS; `metrics()` reads its /metrics.
 async function tlsServer(t, args) {
-  const tmp = tempDir();
-  t.after(tmp.remove);
-  const out = path.join(tmp.dir, 'tls');
-  const made = runPeerhub(['cert', '--host', '127.0.0.1', '--out', out]);
-  assert.equal(made.status, 0, made.stderr);
-  const server = await serverFor(t, { args: ['--tls-cert', path.join(out, 'cert.pem'), '--tls-key',
-    path.join(out, 'key.pem'), '--turn-tls', '127.0.0.1:0', ...args] });
+  const server = await serverFor(t, { args: [...selfSignedCert(t).args, '--turn-tls', '127.0.0.1:0', ...args] });
   server.metrics = async () => parseMetrics((await rawGet(server.port, '/metrics', { secure: true })).text);
   return server;
 }

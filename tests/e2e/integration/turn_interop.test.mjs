@@ -9,13 +9,12 @@
 // TLS checks), which shows that the tests expect what the reference does; a test where coturn departs from the
 // RFC says so and is skipped there.
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   freePort, relayRange, startCoturn, startTurnPeer, stunclient, uclient, waitForStun,
 } from '../lib/coturn.mjs';
 import { parseMetrics, rawGet, sumMetrics } from '../lib/http.mjs';
-import { runPeerhub, startPeerhub, tempDir } from '../lib/server.mjs';
+import { selfSignedCert, startPeerhub } from '../lib/server.mjs';
 import {
   Attr, Method, TurnClient, UdpEndpoint, channelData, channelNumber, data, decode, encode, lifetime,
   requestedTransport, restCredential, xorPeerAddress,
@@ -127,14 +126,9 @@ describe('coturn clients relay through the server', () => {
 
 describe('TURN over TLS', { skip: onCoturn && 'peerhub only (coturn would need its own certificate setup)' }, () => {
   test('turnutils_uclient over TLS (-t -S) relays every packet', async (t) => {
-    const tmp = tempDir();
-    t.after(() => tmp.remove());
-    const out = path.join(tmp.dir, 'tls');
-    const made = runPeerhub(['cert', '--host', '127.0.0.1', '--out', out]);
-    assert.equal(made.status, 0, made.stderr);
+    const { cert, key } = selfSignedCert(t);
     const tlsPort = await freePort();
-    const server = await startTurn({ tls: { cert: path.join(out, 'cert.pem'), key: path.join(out, 'key.pem'),
-      port: tlsPort } });
+    const server = await startTurn({ tls: { cert, key, port: tlsPort } });
     t.after(() => server.stop());
     const peer = await startTurnPeer({ port: await freePort() });
     t.after(() => peer.stop('SIGKILL'));

@@ -8,11 +8,10 @@
 // Skipped, with the reason, where ::1 cannot be bound (no IPv6 on loopback).
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freePort, relayRange, startTurnPeer, uclient, waitForStun } from '../lib/coturn.mjs';
 import { parseMetrics, rawGet, sumMetrics } from '../lib/http.mjs';
-import { runPeerhub, startPeerhub, tempDir } from '../lib/server.mjs';
+import { selfSignedCert, startPeerhub } from '../lib/server.mjs';
 import {
   Attr, Method, TurnClient, UdpEndpoint, channelData, channelNumber, data, decode, encode, requestedAddressFamily,
   requestedTransport, xorPeerAddress,
@@ -115,14 +114,9 @@ describe('coturn clients relay over IPv6 through a server on [::1]', { skip }, (
 
 describe('more ways to an IPv6 relay', { skip }, () => {
   test('TLS to the server on [::1] (-t -S)', async (t) => {
-    const tmp = tempDir();
-    t.after(() => tmp.remove());
-    const out = path.join(tmp.dir, 'tls');
-    const made = runPeerhub(['cert', '--host', V6, '--out', out]);
-    assert.equal(made.status, 0, made.stderr);
+    const { cert, key } = selfSignedCert(t, V6);
     const tlsPort = await freePort(V6);
-    const server = await startTurn({ tls: { cert: path.join(out, 'cert.pem'), key: path.join(out, 'key.pem'),
-      port: tlsPort } });
+    const server = await startTurn({ tls: { cert, key, port: tlsPort } });
     t.after(() => server.stop());
     const peer = await startTurnPeer({ port: await freePort(V6), host: V6 });
     t.after(() => peer.stop('SIGKILL'));

@@ -4,10 +4,9 @@
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
-import path from 'node:path';
 import { test } from 'node:test';
 import { closeAll, connect, loginV1 } from '../lib/client.mjs';
-import { runPeerhub, serverFor, tempDir } from '../lib/server.mjs';
+import { selfSignedCert, serverFor } from '../lib/server.mjs';
 
 const SECRET = 'login-test-secret';
 
@@ -87,14 +86,7 @@ test('without a configured secret every login still gets well-formed credentials
 });
 
 test('with a certificate the TURN entry adds turns: on its own port', async (t) => {
-  const tmp = tempDir();
-  t.after(tmp.remove);
-  const made = runPeerhub(['cert', '--host', '127.0.0.1', '--out', tmp.dir]);
-  assert.equal(made.status, 0, made.stderr);
-  const server = await serverFor(t, {
-    args: ['--turn', '127.0.0.1:0', '--tls-cert', path.join(tmp.dir, 'cert.pem'),
-      '--tls-key', path.join(tmp.dir, 'key.pem')],
-  });
+  const server = await serverFor(t, { args: ['--turn', '127.0.0.1:0', ...selfSignedCert(t).args] });
   const tls = turnsAddr(server);
   assert.ok(tls, server.stderr());
   const alice = await connect(server.wsUrl, { rejectUnauthorized: false });  // a self-signed certificate

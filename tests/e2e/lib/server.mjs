@@ -3,6 +3,7 @@
 // Every spawned process has a safety net: it is killed with SIGKILL after `timeoutMs` (10 minutes: a browser suite
 // shares one server across its tests), and every process still running when the test process exits is killed
 // too, so a failing test never leaves a server behind.
+import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,6 +34,18 @@ export function runPeerhub(args, { env = {}, timeoutMs = 15000 } = {}) {
 export function tempDir(prefix = 'peerhub-e2e-') {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+// A fresh self-signed certificate for `host` from `peerhub cert`, removed after test `t`. Returns the paths
+// { cert, key } and `args`, the server flags that serve it (--tls-cert, --tls-key).
+export function selfSignedCert(t, host = '127.0.0.1') {
+  const tmp = tempDir();
+  t.after(tmp.remove);
+  const made = runPeerhub(['cert', '--host', host, '--out', tmp.dir]);
+  assert.equal(made.status, 0, made.stderr);
+  const cert = path.join(tmp.dir, 'cert.pem');
+  const key = path.join(tmp.dir, 'key.pem');
+  return { cert, key, args: ['--tls-cert', cert, '--tls-key', key] };
 }
 
 // Starts `peerhub --http 127.0.0.1:0 --turn 127.0.0.1:0 ...args` and resolves once it logged `listening service=http(s) addr=...`.
