@@ -8,24 +8,26 @@ stop_server() {
   SERVER_PID=
 }
 
+# stats: numbers on stdin, one a line -> "median lowest highest" ("- - -" for none). The median of an even count
+# is the lower middle value: a figure some run really measured.
+stats() {
+  sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)], v[1], v[NR]; else print "- - -" }'
+}
+
 # median NAME KEY FIELD: the median of FIELD=value over the runs (or "-").
 median() {
   local f=$WORK/$1.$2
   [ -s "$f" ] || { echo -; return; }
-  grep -o " $3=[-0-9.]*" "$f" | cut -d= -f2 | sort -g | awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]; else print "-"}'
+  grep -o " $3=[-0-9.]*" "$f" | cut -d= -f2 | stats | cut -d' ' -f1
 }
 
-# paired_ratios NAME REFERENCE KEY FIELD: "median lo hi" over the runs of NAME's FIELD / REFERENCE's FIELD, run i
-# against run i (measured one right after the other), e.g. "1.47 1.38 1.55"; "- - -" without pairs.
+# paired_ratios NAME REFERENCE KEY FIELD: "median lowest highest" over the runs of NAME's FIELD / REFERENCE's
+# FIELD, run i against run i (measured one right after the other), e.g. "1.47 1.38 1.55"; "- - -" without pairs.
 paired_ratios() {
   local a=$WORK/$1.$3 b=$WORK/$2.$3
   { [ -s "$a" ] && [ -s "$b" ]; } || { echo - - -; return; }
   paste -d' ' <(grep -o " $4=[-0-9.]*" "$a" | cut -d= -f2) <(grep -o " $4=[-0-9.]*" "$b" | cut -d= -f2) |
-    awk '$1 != "" && $2 + 0 > 0 { print $1 / $2 }' | sort -g |
-    awk '{ r[NR] = $1 } END {
-      if (!NR) { print "- - -"; exit }
-      m = NR % 2 ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2
-      printf "%.4f %.4f %.4f\n", m, r[1], r[NR] }'
+    awk '$1 != "" && $2 + 0 > 0 { printf "%.4f\n", $1 / $2 }' | stats
 }
 
 # compare_row WIDTHS REFERENCE LABEL KEY FIELD TARGET CHECK: one table row, peerhub against REFERENCE (its median

@@ -114,6 +114,8 @@ RELAY_PORT[peerhub]=$PORT
 RELAY_PORT[coturn]=$(node_lib 'console.log(await c.freePort())')
 RELAY_SPLIT=$(((RELAY_MIN + RELAY_MAX) / 2))
 read -ra ORDER <<<"$SERVERS"
+REVERSED=()
+for ((i = ${#ORDER[@]} - 1; i >= 0; i--)); do REVERSED+=("${ORDER[i]}"); done
 for run in $(seq "$RUNS"); do
   for name in $SERVERS; do
     echo "run $run/$RUNS: $name (allocations)" >&2
@@ -134,15 +136,10 @@ for run in $(seq "$RUNS"); do
     RELAY_PID[$name]=$SERVER_PID
     SERVER_PID=
   done
-  turn=$run
-  for point in "${POINTS[@]}"; do
-    read -r clients size interval <<<"$point"
-    if ((turn % 2)); then
-      for ((i = 0; i < ${#ORDER[@]}; i++)); do relay "${ORDER[i]}"; done
-    else
-      for ((i = ${#ORDER[@]} - 1; i >= 0; i--)); do relay "${ORDER[i]}"; done
-    fi
-    turn=$((turn + 1))
+  for p in "${!POINTS[@]}"; do
+    read -r clients size interval <<<"${POINTS[p]}"
+    if (((run + p) % 2)); then names=("${ORDER[@]}"); else names=("${REVERSED[@]}"); fi
+    for name in "${names[@]}"; do relay "$name"; done
   done
   for name in $SERVERS; do
     SERVER_PID=${RELAY_PID[$name]}
