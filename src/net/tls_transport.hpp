@@ -18,18 +18,19 @@ namespace peerhub::net {
 using TlsStream = boost::asio::ssl::stream<TcpSocket>;
 
 // The write loop: one async_write at a time. The queue (out_, written up to out_sent_) keeps growing while
-// the TLS engine works, so what is queued now is copied to in_flight_ and written whole; once that is done
-// the bytes leave the queue (wrote) and, if more was queued meanwhile, the loop goes on (start_writing). An
-// owner that closed in the meantime is left alone; a write error ends it (write_failed).
+// the TLS engine works, so the `bytes` queued first are copied to in_flight_ and written whole (one
+// SSL_write: a TLS record, or more for over 16 KiB); once that is done the bytes leave the queue (wrote) and,
+// if more was queued meanwhile, the loop goes on (start_writing). An owner that closed in the meantime is
+// left alone; a write error ends it (write_failed).
 //
 // The owner makes this function its friend and has: stream_ (a TlsStream), in_flight_ (out_'s type), out_,
 // out_sent_, writing_, open(), wrote(n), write_failed(), and start_writing(), which calls this unless the
 // owner holds writes back (TURN, until its handshake is done).
 template <typename Owner>
-void write_queued_tls(const std::shared_ptr<Owner>& self) {
+void write_queued_tls(const std::shared_ptr<Owner>& self, std::size_t bytes) {
   self->writing_ = true;
-  self->in_flight_.assign(self->out_.begin() + static_cast<std::ptrdiff_t>(self->out_sent_),
-                          self->out_.end());
+  const auto first = self->out_.begin() + static_cast<std::ptrdiff_t>(self->out_sent_);
+  self->in_flight_.assign(first, first + static_cast<std::ptrdiff_t>(bytes));
   boost::asio::async_write(self->stream_, boost::asio::buffer(self->in_flight_),
                            [self](const boost::system::error_code& ec, std::size_t n) {
                              self->writing_ = false;

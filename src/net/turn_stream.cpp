@@ -91,6 +91,14 @@ void TurnStream::flush() {
   if (!writing_ && out_sent_ < out_.size()) start_writing();
 }
 
+std::size_t TurnStream::first_queued_frame() const {
+  const std::span<const std::uint8_t> queued(out_.data() + out_sent_, out_.size() - out_sent_);
+  const auto frame = turn::next_stream_frame(queued, limits_.rfc5766_channels);
+  const bool whole = (frame.kind == stun::FrameKind::stun || frame.kind == stun::FrameKind::channel_data) &&
+                     frame.size <= queued.size();
+  return whole ? frame.size : queued.size();  // the core only sends frames; this is never short of one
+}
+
 void TurnStream::wrote(std::size_t n) {
   out_sent_ += n;
   if (out_sent_ == out_.size()) {
@@ -182,7 +190,10 @@ void TlsTurnStream::read_more() {
 
 void TlsTurnStream::start_writing() {
   if (handshaking_) return;  // flushed again once the handshake is done and the client speaks
-  write_queued_tls(self());
+  // A TLS record per frame. The stream may cut records anywhere (§12.5 frames by length alone), but clients
+  // that take each record for one message exist (coturn's turnutils_uclient is one): given two frames in a
+  // record they keep the first and lose the rest without a word.
+  write_queued_tls(self(), first_queued_frame());
 }
 
 void TlsTurnStream::close_transport() {

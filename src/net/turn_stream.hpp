@@ -73,6 +73,8 @@ class TurnStream : public WorkerMember, public std::enable_shared_from_this<Turn
   virtual bool handshaking() const { return false; }
 
   void received(std::span<const std::uint8_t> bytes);
+  // The size of the first queued frame (out_ holds whole frames only).
+  std::size_t first_queued_frame() const;
   void wrote(std::size_t n);
   void drop(StreamEnd why);
 
@@ -125,7 +127,7 @@ class TlsTurnStream final : public TurnStream {
 
  private:
   template <typename Owner>
-  friend void write_queued_tls(const std::shared_ptr<Owner>& self);
+  friend void write_queued_tls(const std::shared_ptr<Owner>& self, std::size_t bytes);
 
   void start_reading() override;
   void read_more();

@@ -97,7 +97,8 @@ void TlsWsConnection::start_reading() {
 }
 
 void TlsWsConnection::start_writing() {
-  write_queued_tls(self());
+  write_queued_tls(self(),
+                   out_.size() - out_sent_);  // all of it: WebSocket frames need no record of their own
 }
 
 void TlsWsConnection::close_transport() {

@@ -44,7 +44,7 @@ class TlsWsConnection final : public WsConnection {
 
  private:
   template <typename Owner>
-  friend void write_queued_tls(const std::shared_ptr<Owner>& self);
+  friend void write_queued_tls(const std::shared_ptr<Owner>& self, std::size_t bytes);
 
   void start_reading() override;
   void start_writing() override;

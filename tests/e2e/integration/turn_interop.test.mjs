@@ -125,19 +125,38 @@ describe('coturn clients relay through the server', () => {
 });
 
 describe('TURN over TLS', { skip: onCoturn && 'peerhub only (coturn would need its own certificate setup)' }, () => {
-  test('turnutils_uclient over TLS (-t -S) relays every packet', async (t) => {
-    const { cert, key } = selfSignedCert(t);
-    const tlsPort = await freePort();
-    const server = await startTurn({ tls: { cert, key, port: tlsPort } });
-    t.after(() => server.stop());
-    const peer = await startTurnPeer({ port: await freePort() });
-    t.after(() => peer.stop('SIGKILL'));
-    const r = await uclient(tlsPort, ['-u', 'u', '-w', 'p', '-t', '-S', '-e', '127.0.0.1', '-r', String(peer.port),
-      '-c', '-m', '1', '-n', '200', '-z', '5', '-l', '150']);
-    assert.equal(r.code, 0, r.output);
-    assert.equal(r.stats.received, 200, r.output);
-    assert.equal(r.stats.lost, 0, r.output);
+  let server;
+  let peer;
+  let tlsPort;
+  const cleanups = [];
+  before(async () => {
+    const { cert, key } = selfSignedCert({ after: (fn) => cleanups.push(fn) });
+    tlsPort = await freePort();
+    server = await startTurn({ tls: { cert, key, port: tlsPort } });
+    peer = await startTurnPeer({ port: await freePort() });
   });
+  after(async () => {
+    await peer?.stop('SIGKILL');
+    await server?.stop();
+    for (const fn of cleanups) fn();
+  });
+
+  const relayAll = async (clients, packets, interval) => {
+    const r = await uclient(tlsPort, ['-u', 'u', '-w', 'p', '-t', '-S', '-e', '127.0.0.1', '-r', String(peer.port),
+      '-c', '-m', String(clients), '-n', String(packets), '-z', String(interval), '-l', '150']);
+    assert.equal(r.code, 0, r.output);
+    assert.equal(r.stats.sent, clients * packets, r.output);
+    assert.equal(r.stats.received, clients * packets, r.output);
+    assert.equal(r.stats.lost, 0, r.output);
+  };
+
+  test('turnutils_uclient over TLS (-t -S) relays every packet', () => relayAll(1, 200, 5));
+
+  // uclient takes each TLS record it reads for one message: of two frames in a record it counts the first and
+  // drops the rest. Four clients sending every millisecond make answers pile up behind a write in progress;
+  // peerhub still writes each frame as a record of its own, so all 2000 come back. (coturn's turnserver, which
+  // writes what has piled up in one go, loses about 40 % of them here.)
+  test('bursts over TLS lose nothing: each frame goes in a TLS record of its own', () => relayAll(4, 500, 1));
 });
 
 describe('a raw STUN client: the TURN methods step by step', () => {
