@@ -97,8 +97,8 @@ void TlsWsConnection::start_reading() {
 }
 
 void TlsWsConnection::start_writing() {
-  write_queued_tls(self(),
-                   out_.size() - out_sent_);  // all of it: WebSocket frames need no record of their own
+  // All that is queued: a WebSocket reader frames by length and needs no TLS record per frame.
+  write_queued_tls(self(), out_.size() - out_sent_);
 }
 
 void TlsWsConnection::close_transport() {
